@@ -1,0 +1,153 @@
+"""The model: bones with landmarks, joint centres, ranges, postures and muscles.
+
+A :class:`Model` is built once (:func:`load_model`) and never changed by posing; every
+pose-dependent quantity comes from ``evaluate(model, pose)``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from .._paths import shipped_dir
+from .landmarks import read_landmarks
+from .muscles import MuscleSpec, load_muscle_specs
+from .paths import PathSet, compile_paths
+from .pose import load_ranges
+from .postures import Posture, load_postures
+
+__all__ = ["Model", "load_model", "BONE_FILES", "canonical_landmarks"]
+
+#: Bone name -> (landmark kind, file stem).
+BONE_FILES = {
+    "pelvis": ("pelvis", "pelvis"),
+    "femur_r": ("femur", "femur_r"), "femur_l": ("femur", "femur_l"),
+    "tibia_r": ("tibia", "tibia_r"), "tibia_l": ("tibia", "tibia_l"),
+}
+_MIRROR = np.array([1.0, 1.0, -1.0])
+
+
+@dataclass
+class Model:
+    """An assembled hip model.
+
+    Attributes
+    ----------
+    landmarks : dict
+        ``{bone: {name: (3,) ndarray}}`` in metres, in each bone's own frame. Bones are
+        ``pelvis``, ``femur_r``, ``femur_l``, ``tibia_r``, ``tibia_l``.
+    mesh_files : dict
+        ``{bone: Path}`` of the surface meshes (loaded only by the renderer).
+    joints : dict
+        Joint centres in parent frames (metres), see :func:`hipviz.core.kinematics.segment_transforms`.
+    ranges : dict
+        ``{coordinate: (low, high)}`` in degrees.
+    postures : dict
+        ``{name: Posture}``.
+    muscles : list of MuscleSpec
+        The hip muscles in display order.
+    paths : dict
+        ``{"r": PathSet, "l": PathSet}`` compiled muscle paths for each side.
+    """
+
+    landmarks: dict[str, dict[str, np.ndarray]]
+    mesh_files: dict[str, Path]
+    joints: dict[str, np.ndarray]
+    ranges: dict[str, tuple[float, float]]
+    postures: dict[str, Posture]
+    muscles: list[MuscleSpec]
+    paths: dict[str, PathSet] = field(default_factory=dict)
+
+    def muscle(self, muscle_id: str) -> MuscleSpec:
+        """The muscle with identifier ``muscle_id`` (KeyError with the known ids otherwise)."""
+        for m in self.muscles:
+            if m.id == muscle_id:
+                return m
+        raise KeyError(f"no muscle {muscle_id!r}; known: {', '.join(m.id for m in self.muscles)}")
+
+    def posture(self, name: str) -> Posture:
+        """The posture called ``name`` (ValueError listing the known postures otherwise)."""
+        try:
+            return self.postures[name]
+        except KeyError:
+            raise ValueError(f"unknown posture {name!r}; expected one of: {', '.join(self.postures)}") from None
+
+
+def _sided(table: dict[str, np.ndarray], s: str, flip: np.ndarray) -> dict[str, np.ndarray]:
+    other = "l" if s == "r" else "r"
+    out = {}
+    for name, p in table.items():
+        if name.endswith("_" + s):
+            out[name[:-2]] = p * flip
+        elif name.endswith("_" + other):
+            out[name[:-2] + "_contra"] = p * flip
+        else:
+            out[name] = p * flip
+    return out
+
+
+def canonical_landmarks(landmarks: dict[str, dict[str, np.ndarray]], side: str) -> dict[str, dict[str, np.ndarray]]:
+    """Landmarks of one side in right-handed canonical frames, without side suffixes.
+
+    For the left side every position is mirrored (z -> -z), so that right-side muscle data
+    apply unchanged. Pelvis landmarks of the other side keep their names with ``_contra``.
+    """
+    s = side[0]
+    flip = _MIRROR if s == "l" else np.ones(3)
+    return {
+        "pelvis": _sided(landmarks["pelvis"], s, flip),
+        "femur": {k: v * flip for k, v in landmarks[f"femur_{s}"].items()},
+        "tibia": {k: v * flip for k, v in landmarks[f"tibia_{s}"].items()},
+        "trunk": _sided(landmarks["trunk"], s, flip),
+    }
+
+
+def load_model(mesh_dir: str | Path | None = None, *, muscle_dir: str | Path | None = None) -> Model:
+    """Load the default model, or one built on bones and muscles of your own.
+
+    Parameters
+    ----------
+    mesh_dir : str or Path, optional
+        Folder with ``pelvis``, ``femur_r/l``, ``tibia_r/l`` landmark files
+        (``NAME.landmarks.toml``) and meshes (``NAME.ply``). Default: the shipped bones.
+        To use your own meshes in other formats or frames, see :mod:`hipviz.io.bones`.
+    muscle_dir : str or Path, optional
+        Folder of muscle TOML files. Default: the shipped 21 hip muscles.
+
+    Returns
+    -------
+    Model
+
+    Examples
+    --------
+    >>> model = load_model()
+    >>> len(model.muscles)
+    21
+    """
+    folder = Path(mesh_dir) if mesh_dir is not None else shipped_dir("meshes")
+    landmarks, meshes = {}, {}
+    for bone, (kind, stem) in BONE_FILES.items():
+        landmarks[bone] = read_landmarks(folder / f"{stem}.landmarks.toml", kind)
+        mesh = folder / f"{stem}.ply"
+        if mesh.exists():
+            meshes[bone] = mesh
+    landmarks["trunk"] = read_landmarks(resources.files("hipviz.data").joinpath("trunk.landmarks.toml"))
+    return assemble_model(landmarks, meshes, muscle_dir=muscle_dir)
+
+
+def assemble_model(landmarks: dict, meshes: dict, *, muscle_dir=None) -> Model:
+    """Build a :class:`Model` from landmark tables (metres, bone frames) and mesh files."""
+    pel = landmarks["pelvis"]
+    joints = {
+        "hip_center_r": pel["hip_center_r"], "hip_center_l": pel["hip_center_l"],
+        "lumbosacral_joint": pel["lumbosacral_joint"],
+        "knee_center_r": landmarks["femur_r"]["knee_center"] - landmarks["femur_r"]["hip_center"],
+        "knee_center_l": landmarks["femur_l"]["knee_center"] - landmarks["femur_l"]["hip_center"],
+    }
+    specs = load_muscle_specs(muscle_dir)
+    model = Model(landmarks, meshes, joints, load_ranges(), load_postures(), specs)
+    for s in ("r", "l"):
+        model.paths[s] = compile_paths(specs, canonical_landmarks(landmarks, s))
+    return model

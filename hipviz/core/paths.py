@@ -1,0 +1,360 @@
+"""Muscle paths, lengths and moment arms for many poses at once.
+
+A :class:`PathSet` is the compiled, array form of a list of muscles for one side of the
+body, in that side's *canonical* frame (the left side is mirrored into a right-handed copy,
+so one kernel serves both). :func:`path_kinematics` evaluates it for ``n`` poses.
+
+Moment arms use the tendon-excursion definition ``r = -dL/dq`` and are computed exactly
+from the geometry: by the envelope theorem, the derivative of the (wrapped) path length with
+respect to a joint coordinate equals the sum, over the path pieces that cross that joint, of
+``((x_d - c) x u) . k`` where ``x_d`` is the piece's end on the moving bone, ``u`` the unit
+vector from it along the piece, ``c`` the joint centre and ``k`` the coordinate's axis
+(the ISB axes: pelvis Z for flexion, the floating axis for adduction, the femur's long axis
+for rotation; minus the femur's Z for knee flexion). Tests check this against finite
+differences of the length.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .kinematics import hip_rotation, knee_rotation, lumbar_rotation
+from .muscles import MuscleSpec, PointSpec
+from .wrapping import sample_arc, wrap_cylinder, wrap_sphere
+
+__all__ = ["PathSet", "compile_paths", "path_kinematics", "BODY_INDEX", "ARC_SAMPLES"]
+
+BODY_INDEX = {"pelvis": 0, "femur": 1, "tibia": 2, "trunk": 3}
+_DISTAL_HIP = (1, 2)
+ARC_SAMPLES = 7
+COORD_NAMES = ("flexion", "adduction", "rotation", "knee")
+
+
+@dataclass
+class PathSet:
+    """Array form of a set of muscle bundles for one side (canonical right-handed frame).
+
+    Attributes
+    ----------
+    muscle_ids, bundle_names : list of str
+        One entry per bundle.
+    max_force : (B,) ndarray, newtons
+    points : (Np, 3) ndarray
+        Path points in their bones' frames (metres); tibia points relative to the knee centre.
+    point_body : (Np,) int ndarray
+        Body of each point (:data:`BODY_INDEX`).
+    hip_center, knee_center : (3,) ndarray
+        Hip centre in the pelvis frame; knee centre in the femur frame.
+    """
+
+    muscle_ids: list[str]
+    bundle_names: list[str]
+    max_force: np.ndarray
+    points: np.ndarray
+    point_body: np.ndarray
+    seg_a: np.ndarray
+    seg_bundle: np.ndarray
+    seg_wrap: np.ndarray
+    wrap_body: np.ndarray
+    wrap_shape: np.ndarray  # 0 sphere, 1 cylinder
+    wrap_center: np.ndarray
+    wrap_frame: np.ndarray  # (Nw, 3, 3), columns = obstacle axes in the bone frame
+    wrap_radius: np.ndarray
+    wrap_direction: np.ndarray
+    hip_center: np.ndarray
+    knee_center: np.ndarray
+    lumbosacral: np.ndarray
+    draw_index: list[np.ndarray] = field(default_factory=list)
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def n_bundles(self) -> int:
+        return len(self.bundle_names)
+
+    @property
+    def seg_b(self) -> np.ndarray:
+        return self.seg_a + 1
+
+
+def _resolve(point: PointSpec, landmarks: dict[str, dict[str, np.ndarray]], where: str) -> np.ndarray:
+    table = landmarks.get(point.bone)
+    if table is None:
+        raise KeyError(f"{where}: the model has no bone '{point.bone}'")
+
+    def get(name):
+        if name not in table:
+            raise KeyError(f"{where}: bone '{point.bone}' has no landmark '{name}'")
+        return table[name]
+
+    if len(point.at) == 1:
+        base = get(point.at[0])
+    else:
+        a, b, t = point.at
+        base = (1.0 - t) * get(a) + t * get(b)
+    return base + np.asarray(point.offset_mm) * 1e-3
+
+
+def _frame_from_axis(axis) -> np.ndarray:
+    z = np.asarray(axis, float)
+    z = z / np.linalg.norm(z)
+    helper = np.array([1.0, 0.0, 0.0]) if abs(z[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    x = np.cross(helper, z)
+    x /= np.linalg.norm(x)
+    return np.column_stack([x, np.cross(z, x), z])
+
+
+def compile_paths(specs: list[MuscleSpec], landmarks: dict[str, dict[str, np.ndarray]]) -> PathSet:
+    """Compile muscle specifications into a :class:`PathSet`.
+
+    Parameters
+    ----------
+    specs : list of MuscleSpec
+    landmarks : dict
+        ``{"pelvis": {...}, "femur": {...}, "tibia": {...}}`` landmark positions (metres)
+        in the canonical right-handed frames of one side, without side suffixes. Must
+        include ``pelvis.hip_center`` and ``femur.knee_center``; tibia landmarks are taken
+        relative to ``tibia.knee_center``.
+
+    Returns
+    -------
+    PathSet
+    """
+    tib_origin = landmarks["tibia"]["knee_center"]
+    pts, bodies, seg_a, seg_bundle, seg_wrap = [], [], [], [], []
+    w_body, w_shape, w_center, w_frame, w_radius, w_side = [], [], [], [], [], []
+    muscle_ids, bundle_names, forces = [], [], []
+
+    def local(p: PointSpec, where: str) -> np.ndarray:
+        x = _resolve(p, landmarks, where)
+        return x - tib_origin if p.bone == "tibia" else x
+
+    for spec in specs:
+        for bundle in spec.bundles:
+            where = f"{spec.id}/{bundle.name}"
+            b = len(bundle_names)
+            muscle_ids.append(spec.id)
+            bundle_names.append(bundle.name)
+            forces.append(spec.max_force_n * bundle.force_share)
+            first = len(pts)
+            for j, p in enumerate(bundle.points):
+                pts.append(local(p, f"{where} point {j}"))
+                bodies.append(BODY_INDEX[p.bone])
+            wraps = {w.segment: w for w in bundle.wraps}
+            for j in range(len(bundle.points) - 1):
+                seg_a.append(first + j)
+                seg_bundle.append(b)
+                w = wraps.get(j)
+                if w is None:
+                    seg_wrap.append(-1)
+                    continue
+                seg_wrap.append(len(w_body))
+                w_body.append(BODY_INDEX[w.centre.bone])
+                w_shape.append(0 if w.shape == "sphere" else 1)
+                w_center.append(local(w.centre, f"{where} wrap {j}"))
+                w_frame.append(_frame_from_axis(w.axis))
+                w_radius.append(w.radius_mm * 1e-3)
+                w_side.append(np.zeros(3) if w.side is None else np.asarray(w.side, float))
+    ps = PathSet(
+        muscle_ids=muscle_ids, bundle_names=bundle_names, max_force=np.array(forces),
+        points=np.array(pts), point_body=np.array(bodies, dtype=int),
+        seg_a=np.array(seg_a, dtype=int), seg_bundle=np.array(seg_bundle, dtype=int),
+        seg_wrap=np.array(seg_wrap, dtype=int),
+        wrap_body=np.array(w_body, dtype=int), wrap_shape=np.array(w_shape, dtype=int),
+        wrap_center=np.array(w_center).reshape(-1, 3), wrap_frame=np.array(w_frame).reshape(-1, 3, 3),
+        wrap_radius=np.array(w_radius), wrap_direction=np.ones(len(w_body)),
+        hip_center=landmarks["pelvis"]["hip_center"], knee_center=landmarks["femur"]["knee_center"],
+        lumbosacral=landmarks["pelvis"]["lumbosacral_joint"],
+    )
+    _choose_wrap_directions(ps, np.array(w_side).reshape(-1, 3))
+    _build_tables(ps)
+    return ps
+
+
+def _choose_wrap_directions(ps: PathSet, sides: np.ndarray) -> None:
+    """Fix each cylinder's winding so that, in the neutral pose, the path passes on ``side``."""
+    if not len(ps.wrap_body):
+        return
+    X, Rb, tb = _points(ps, np.zeros((1, 3)), np.zeros(1), None)
+    for w in np.flatnonzero(ps.wrap_shape == 1):
+        seg = int(np.flatnonzero(ps.seg_wrap == w)[0])
+        b = ps.wrap_body[w]
+        C = Rb[b][0] @ ps.wrap_center[w] + tb[b][0]
+        F = Rb[b][0] @ ps.wrap_frame[w]
+        P = F.T @ (X[0, ps.seg_a[seg]] - C)
+        S = F.T @ (X[0, ps.seg_a[seg] + 1] - C)
+        s_loc = ps.wrap_frame[w].T @ sides[w]
+        best, score = 1.0, -np.inf
+        for d in (1.0, -1.0):
+            res = wrap_cylinder(P, S, ps.wrap_radius[w], d)
+            mid = sample_arc(res, 3)[1][:2]
+            val = float(np.dot(mid / max(np.linalg.norm(mid), 1e-12), s_loc[:2]))
+            if val > score:
+                best, score = d, val
+        ps.wrap_direction[w] = best
+
+
+def _build_tables(ps: PathSet) -> None:
+    """Precompute index tables: joint-crossing pieces and drawing order."""
+    Np, Nw = len(ps.points), len(ps.wrap_body)
+    T1, T2 = Np, Np + Nw  # offsets of tangent points in the combined point array
+    pieces = []  # (start index, end index, start body, end body, bundle)
+    for s, (a, b, w) in enumerate(zip(ps.seg_a, ps.seg_b, ps.seg_wrap)):
+        ba, bb = ps.point_body[a], ps.point_body[b]
+        if w < 0:
+            pieces.append((a, b, ba, bb, ps.seg_bundle[s]))
+        else:
+            bw = ps.wrap_body[w]
+            pieces.append((a, T1 + w, ba, bw, ps.seg_bundle[s]))
+            pieces.append((T2 + w, b, bw, bb, ps.seg_bundle[s]))
+
+    def crossing(distal: tuple[int, ...]):
+        prox, dist, bundle = [], [], []
+        for i0, i1, b0, b1, bun in pieces:
+            d0, d1 = b0 in distal, b1 in distal
+            if d0 != d1:
+                prox.append(i0 if d1 else i1)
+                dist.append(i1 if d1 else i0)
+                bundle.append(bun)
+        assign = np.zeros((len(bundle), ps.n_bundles))
+        assign[np.arange(len(bundle)), bundle] = 1.0
+        return np.array(prox, dtype=int), np.array(dist, dtype=int), assign
+
+    ps._cache["hip"] = crossing(_DISTAL_HIP)
+    ps._cache["knee"] = crossing((2,))
+    seg_assign = np.zeros((len(ps.seg_a), ps.n_bundles))
+    seg_assign[np.arange(len(ps.seg_a)), ps.seg_bundle] = 1.0
+    ps._cache["seg_assign"] = seg_assign
+    # drawing: per bundle, indices into [points, arc samples (Nw * ARC_SAMPLES)]
+    draw = []
+    for b in range(ps.n_bundles):
+        segs = np.flatnonzero(ps.seg_bundle == b)
+        idx = [ps.seg_a[segs[0]]]
+        for s in segs:
+            w = ps.seg_wrap[s]
+            if w >= 0:
+                idx.extend(Np + w * ARC_SAMPLES + np.arange(ARC_SAMPLES))
+            idx.append(ps.seg_a[s] + 1)
+        draw.append(np.array(idx, dtype=int))
+    ps.draw_index = draw
+
+
+def _points(ps: PathSet, q_hip: np.ndarray, q_knee: np.ndarray, q_lumbar: np.ndarray | None):
+    """Path points in the canonical pelvis frame, and the bodies' rotations and origins."""
+    n = q_hip.shape[0]
+    R_f = hip_rotation(q_hip[:, 0], q_hip[:, 1], q_hip[:, 2], "r")
+    R_t = R_f @ knee_rotation(q_knee)
+    t_f = np.broadcast_to(ps.hip_center, (n, 3))
+    t_t = t_f + R_f @ ps.knee_center
+    eye = np.broadcast_to(np.eye(3), (n, 3, 3))
+    zero = np.zeros((n, 3))
+    R_l = eye if q_lumbar is None else lumbar_rotation(q_lumbar[:, 0], q_lumbar[:, 1], q_lumbar[:, 2])
+    Rb = (eye, R_f, R_t, R_l)
+    tb = (zero, t_f, t_t, np.broadcast_to(ps.lumbosacral, (n, 3)))
+    X = np.empty((n, len(ps.points), 3))
+    for body in range(4):
+        idx = ps._cache.get(("body", body))
+        if idx is None:
+            idx = ps._cache[("body", body)] = np.flatnonzero(ps.point_body == body)
+        if idx.size:
+            X[:, idx] = np.einsum("pij,nj->pni", Rb[body], ps.points[idx]) + tb[body][:, None, :]
+    return X, Rb, tb
+
+
+def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bool = False) -> dict:
+    """Lengths, moment arms (and optionally drawable paths) of every bundle.
+
+    Parameters
+    ----------
+    ps : PathSet
+    q_hip : (n, 3) array_like, radians
+        Hip flexion, adduction, internal rotation.
+    q_knee : (n,) array_like, radians
+        Knee flexion.
+    q_lumbar : (n, 3) array_like, radians, optional
+        Lumbar flexion, side-bend, rotation (canonical side); default neutral.
+    with_paths : bool, default: False
+        Also return each bundle's polyline (wrap arcs sampled).
+
+    Returns
+    -------
+    dict
+        ``length``: (n, B) metres; ``moment_arm``: (n, B, 4) metres about hip flexion,
+        adduction, internal rotation and knee flexion (positive: the muscle pulls toward
+        positive motion); ``wrapping``: (n, Nw) bool; and with ``with_paths``, ``paths``:
+        list of B arrays (n, k_b, 3) in the canonical pelvis frame.
+    """
+    q_hip = np.atleast_2d(np.asarray(q_hip, float))
+    q_knee = np.atleast_1d(np.asarray(q_knee, float))
+    n = q_hip.shape[0]
+    q_knee = np.broadcast_to(q_knee, (n,))
+    if q_lumbar is not None:
+        q_lumbar = np.broadcast_to(np.asarray(q_lumbar, float), (n, 3))
+    X, Rb, tb = _points(ps, q_hip, q_knee, q_lumbar)
+    seg_len = np.linalg.norm(X[:, ps.seg_b] - X[:, ps.seg_a], axis=-1)
+    Nw = len(ps.wrap_body)
+    T1 = T2 = np.empty((n, 0, 3))
+    active = np.zeros((n, 0), bool)
+    arcs = None
+    if Nw:
+        wseg = ps._cache.get("wseg")
+        if wseg is None:
+            wseg = ps._cache["wseg"] = np.array([np.flatnonzero(ps.seg_wrap == w)[0] for w in range(Nw)])
+        C = np.empty((n, Nw, 3))
+        F = np.empty((n, Nw, 3, 3))
+        for body in range(4):
+            idx = np.flatnonzero(ps.wrap_body == body)
+            if idx.size:
+                C[:, idx] = np.einsum("pij,nj->pni", Rb[body], ps.wrap_center[idx]) + tb[body][:, None, :]
+                F[:, idx] = np.einsum("pij,njk->pnik", Rb[body], ps.wrap_frame[idx])
+        A = X[:, ps.seg_a[wseg]] - C
+        B = X[:, ps.seg_a[wseg] + 1] - C
+        P = np.einsum("pnji,pnj->pni", F, A)
+        S = np.einsum("pnji,pnj->pni", F, B)
+        t1 = np.empty((n, Nw, 3))
+        t2 = np.empty((n, Nw, 3))
+        wl = np.empty((n, Nw))
+        active = np.empty((n, Nw), bool)
+        arcs = np.empty((n, Nw, ARC_SAMPLES, 3)) if with_paths else None
+        for shape, fn in ((0, wrap_sphere), (1, wrap_cylinder)):
+            idx = np.flatnonzero(ps.wrap_shape == shape)
+            if not idx.size:
+                continue
+            args = (P[:, idx], S[:, idx], ps.wrap_radius[idx])
+            res = fn(*args) if shape == 0 else fn(*args, ps.wrap_direction[idx])
+            wl[:, idx], t1[:, idx], t2[:, idx], active[:, idx] = res.length, res.t1, res.t2, res.active
+            if with_paths:
+                arcs[:, idx] = sample_arc(res, ARC_SAMPLES)
+        seg_len[:, wseg] = wl
+        T1 = C + np.einsum("pnij,pnj->pni", F, t1)
+        T2 = C + np.einsum("pnij,pnj->pni", F, t2)
+        if with_paths:
+            arcs = C[:, :, None, :] + np.einsum("pnij,pnkj->pnki", F, arcs)
+    length = seg_len @ ps._cache["seg_assign"]
+    allp = np.concatenate([X, T1, T2], axis=1)
+    ma = np.zeros((n, ps.n_bundles, 4))
+    prox, dist, assign = ps._cache["hip"]
+    if prox.size:
+        xd = allp[:, dist]
+        u = allp[:, prox] - xd
+        u /= np.linalg.norm(u, axis=-1, keepdims=True)
+        m = np.cross(xd - ps.hip_center, u)
+        a = q_hip[:, 0]
+        k_add = np.stack([np.cos(a), np.sin(a), np.zeros(n)], axis=-1)
+        y_f = Rb[1][:, :, 1]
+        ma[:, :, 0] = m[..., 2] @ assign
+        ma[:, :, 1] = np.einsum("pci,pi->pc", m, k_add) @ assign
+        ma[:, :, 2] = np.einsum("pci,pi->pc", m, y_f) @ assign
+    prox, dist, assign = ps._cache["knee"]
+    if prox.size:
+        xd = allp[:, dist]
+        u = allp[:, prox] - xd
+        u /= np.linalg.norm(u, axis=-1, keepdims=True)
+        m = np.cross(xd - tb[2][:, None, :], u)
+        k_knee = -Rb[1][:, :, 2]
+        ma[:, :, 3] = np.einsum("pci,pi->pc", m, k_knee) @ assign
+    out = {"length": length, "moment_arm": ma, "wrapping": active}
+    if with_paths:
+        drawable = np.concatenate([X, arcs.reshape(n, -1, 3)], axis=1) if arcs is not None else X
+        out["paths"] = [drawable[:, idx] for idx in ps.draw_index]
+    return out

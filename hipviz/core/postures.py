@@ -1,0 +1,68 @@
+"""Body postures: the body's orientation relative to gravity and its starting joint angles."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+
+import numpy as np
+
+from .rotations import rot_x, rot_y, rot_z
+
+__all__ = ["Posture", "load_postures", "PostureError"]
+
+_AXES = {"x": rot_x, "y": rot_y, "z": rot_z}
+
+
+class PostureError(ValueError):
+    """An unknown posture name or a malformed posture file."""
+
+
+@dataclass(frozen=True)
+class Posture:
+    """A posture.
+
+    Attributes
+    ----------
+    name : str
+        Identifier, e.g. ``"side_lying"``.
+    label : str
+        Human-readable name.
+    rotation : (3, 3) ndarray
+        Rotation of the body's frame in the room (room y is up).
+    pose : dict
+        Starting joint angles in degrees.
+    """
+
+    name: str
+    label: str
+    rotation: np.ndarray
+    pose: dict = field(default_factory=dict)
+
+    @property
+    def gravity_in_body(self) -> np.ndarray:
+        """Unit vector of gravity in the posture's body frame, shape (3,)."""
+        return self.rotation.T @ np.array([0.0, -1.0, 0.0])
+
+
+def load_postures() -> dict[str, Posture]:
+    """Read ``hipviz/data/postures.toml``.
+
+    Returns
+    -------
+    dict
+        ``{name: Posture}`` in file order.
+    """
+    path = resources.files("hipviz.data").joinpath("postures.toml")
+    raw = tomllib.loads(path.read_text())
+    out = {}
+    for name, spec in raw.items():
+        R = np.eye(3)
+        for step in spec.get("rotate", []):
+            try:
+                axis, deg = step
+                R = _AXES[axis](np.radians(float(deg))) @ R
+            except (KeyError, ValueError, TypeError) as exc:
+                raise PostureError(f"postures.toml [{name}] rotate: expected [axis, degrees] with axis x, y or z, found {step!r}") from exc
+        out[name] = Posture(name, spec.get("label", name), R, dict(spec.get("pose", {})))
+    return out

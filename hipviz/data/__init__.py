@@ -1,0 +1,1 @@
+"""Readable data files of hipviz (ranges, postures, muscles, segment parameters)."""
