@@ -1,0 +1,61 @@
+"""Moment-arm sweep benchmark: 10,000 random poses x every bundle of one side.
+
+Run by hand: ``python benchmarks/bench_moment_arms.py``. Prints microseconds per
+bundle-pose for the sweep, and the time for one pose (what a slider drag costs).
+Target (issue 3): at most 1 us per bundle-pose on one core; one pose well under 1 ms.
+For comparison, a general-purpose musculoskeletal engine takes about 250 us per bundle-pose.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import hipviz  # noqa: E402
+from hipviz.core.paths import path_kinematics  # noqa: E402
+
+REFERENCE_ENGINE_US = 250.0
+
+
+def best_of(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main(n_poses: int = 10_000) -> None:
+    model = hipviz.load_model(os.environ.get("HIPVIZ_BONES"))
+    ps = model.paths["r"]
+    rng = np.random.default_rng(0)
+    q = np.column_stack([
+        rng.uniform(np.radians(-20), np.radians(110), n_poses),
+        rng.uniform(np.radians(-30), np.radians(20), n_poses),
+        rng.uniform(np.radians(-30), np.radians(30), n_poses),
+    ])
+    knee = rng.uniform(0, np.radians(120), n_poses)
+    path_kinematics(ps, q[:10], knee[:10])  # warm caches
+    sweep = best_of(lambda: path_kinematics(ps, q, knee), 5)
+    per = sweep / (n_poses * ps.n_bundles) * 1e6
+    one = best_of(lambda: path_kinematics(ps, q[:1], knee[:1]), 50)
+    one_paths = best_of(lambda: path_kinematics(ps, q[:1], knee[:1], with_paths=True), 50)
+    full = best_of(lambda: hipviz.evaluate(model, {"flexion": 45, "knee": 30}), 20)
+    print(f"bundles per side:                 {ps.n_bundles}")
+    print(f"sweep {n_poses} poses x {ps.n_bundles} bundles:  {sweep * 1e3:8.1f} ms")
+    print(f"per bundle-pose:                  {per:8.3f} us  (target <= 1 us; "
+          f"{REFERENCE_ENGINE_US / per:,.0f}x faster than a {REFERENCE_ENGINE_US:.0f} us/bundle-pose engine)")
+    print(f"one pose, all bundles, numbers:   {one * 1e3:8.3f} ms  (target well under 1 ms)")
+    print(f"one pose, all bundles, with paths:{one_paths * 1e3:8.3f} ms")
+    print(f"evaluate(): one pose, both sides, paths, landmarks-free: {full * 1e3:8.3f} ms")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)

@@ -1,0 +1,153 @@
+"""The subcommands of ``hipviz`` (each takes its own argv and returns an exit status)."""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+from ._args import add_pose_flags, pose_from_args
+
+__all__ = ["SUBCOMMANDS", "UserError", "run_window"]
+
+CSV_COLUMNS = ("muscle", "bundle", "max_force_n", "flexion_cm", "adduction_cm", "rotation_cm", "length_cm")
+
+
+class UserError(Exception):
+    """Something the user gave is wrong; the message says what and where."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse prints usage and exits 2; keep that, but never a traceback
+        self.print_usage(sys.stderr)
+        raise UserError(message)
+
+
+def _model(args):
+    """Load the model, turning data errors into user errors."""
+    import hipviz
+    try:
+        return hipviz.load_model(getattr(args, "bones", None))
+    except (ValueError, FileNotFoundError) as exc:
+        raise UserError(str(exc)) from None
+
+
+def _evaluate(model, pose, args, **kw):
+    import hipviz
+    try:
+        return hipviz.evaluate(model, pose, side=args.side, posture=args.posture, **kw)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--bones", metavar="DIR", help="folder with your own bone landmark files and meshes (default: the shipped bones)")
+
+
+def cmd_pose(argv: list[str]) -> int:
+    p = _Parser(prog="hipviz pose", description="Evaluate the model in one pose and print the state.")
+    add_pose_flags(p)
+    _common(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object (default: a short text summary)")
+    p.add_argument("--no-paths", action="store_true", help="leave muscle path points out of the JSON")
+    args = p.parse_args(argv)
+    state = _evaluate(_model(args), pose_from_args(args), args)
+    data = state.to_dict(paths=not args.no_paths)
+    if args.json:
+        json.dump(data, sys.stdout, indent=None, separators=(",", ":"))
+        sys.stdout.write("\n")
+        return 0
+    for key in ("hip", "knee", "pelvis", "lumbar", "thigh"):
+        vals = ", ".join(f"{k} {v:+.1f}" for k, v in data[key].items())
+        print(f"{key:7s} {vals}  (deg)")
+    a = data["asis_height_m"]
+    print(f"ASIS    right {a['right'] * 100:.1f} cm, left {a['left'] * 100:.1f} cm, difference {(a['right'] - a['left']) * 100:+.1f} cm")
+    for w in data["warnings"]:
+        print(f"warning: {w}", file=sys.stderr)
+    return 0
+
+
+def cmd_moment_arms(argv: list[str]) -> int:
+    p = _Parser(prog="hipviz moment-arms",
+                description="Moment arms (cm) and lengths of every muscle bundle, for one pose or a file of poses.")
+    add_pose_flags(p)
+    _common(p)
+    p.add_argument("--poses", metavar="FILE.csv", help="CSV of poses: header flexion,adduction,rotation,knee (degrees), one pose per row")
+    p.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default: csv)")
+    args = p.parse_args(argv)
+    from ..io.pose_table import PoseFileError, read_pose_csv
+    if args.poses:
+        try:
+            pose = read_pose_csv(args.poses)
+        except PoseFileError as exc:
+            raise UserError(str(exc)) from None
+        pose.update({k: v for k, v in pose_from_args(args).items() if k not in pose})
+    else:
+        pose = pose_from_args(args)
+    state = _evaluate(_model(args), pose, args, with_paths=False)
+    ms = state.muscles[state.side]
+    rows = []
+    for i in range(state.n):
+        for b, (mid, bname) in enumerate(zip(ms.muscle_ids, ms.bundle_names)):
+            ma = ms.moment_arm[i, b] * 100
+            row = {"muscle": mid, "bundle": bname, "max_force_n": round(float(ms.max_force[b]), 1),
+                   "flexion_cm": round(float(ma[0]), 4), "adduction_cm": round(float(ma[1]), 4),
+                   "rotation_cm": round(float(ma[2]), 4), "length_cm": round(float(ms.length[i, b] * 100), 4)}
+            if args.format == "json":
+                row["knee_cm"] = round(float(ma[3]), 4)
+            if args.poses:
+                row = {"pose": i, **row}
+            rows.append(row)
+    for w in state.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if args.format == "json":
+        json.dump({"side": "right" if state.side == "r" else "left", "rows": rows, "warnings": state.warnings}, sys.stdout)
+        sys.stdout.write("\n")
+    else:
+        cols = (("pose",) if args.poses else ()) + CSV_COLUMNS
+        w = csv.DictWriter(sys.stdout, fieldnames=cols, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    return 0
+
+
+def cmd_render(argv: list[str]) -> int:
+    p = _Parser(prog="hipviz render", description="Render the model off-screen to a PNG (no window or display needed).")
+    add_pose_flags(p)
+    _common(p)
+    p.add_argument("-o", "--output", required=True, metavar="FILE.png", help="where to write the picture")
+    p.add_argument("--view", choices=("front", "side", "back", "top", "oblique"), default="oblique")
+    p.add_argument("--size", default="1600x1000", metavar="WxH", help="picture size in pixels (default: 1600x1000)")
+    p.add_argument("--no-muscles", action="store_true", help="bones only")
+    args = p.parse_args(argv)
+    try:
+        w, h = (int(v) for v in args.size.lower().split("x"))
+        if not (64 <= w <= 8000 and 64 <= h <= 8000):
+            raise ValueError
+    except ValueError:
+        raise UserError(f"--size: expected WIDTHxHEIGHT in pixels between 64 and 8000, found {args.size!r}") from None
+    out = Path(args.output)
+    if out.suffix.lower() != ".png":
+        raise UserError(f"-o/--output: expected a .png file name, found {args.output!r}")
+    if not out.parent.exists():
+        raise UserError(f"-o/--output: the folder {str(out.parent)!r} does not exist")
+    state = _evaluate(_model(args), pose_from_args(args), args)
+    from ..render import render_png
+    render_png(state, out, view=args.view, size=(w, h), muscles=not args.no_muscles)
+    for warning in state.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"wrote {out}")
+    return 0
+
+
+def run_window(argv: list[str]) -> int:
+    """Open the desktop window (or take a screenshot of it with ``--screenshot``)."""
+    try:
+        from ..app.main import run
+    except ImportError as exc:
+        raise UserError(f"the window is not available ({exc}); headless commands still work: hipviz pose|moment-arms|render --help") from None
+    return run(argv)
+
+
+SUBCOMMANDS = {"pose": cmd_pose, "moment-arms": cmd_moment_arms, "render": cmd_render}

@@ -1,0 +1,160 @@
+"""The evaluated state of a model: transforms, landmarks, muscle numbers, warnings."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .model import Model
+from .pose import PoseBatch
+from .postures import Posture
+
+__all__ = ["State", "MuscleState"]
+
+_SIDE_NAME = {"r": "right", "l": "left"}
+
+
+@dataclass
+class MuscleState:
+    """Per-bundle numbers of one side for ``n`` poses.
+
+    Attributes
+    ----------
+    muscle_ids, bundle_names : list of str
+    max_force : (B,) ndarray, newtons
+    length : (n, B) ndarray, metres
+    moment_arm : (n, B, 4) ndarray, metres
+        About hip flexion, hip adduction, hip internal rotation and knee flexion.
+    paths : list of (n, k_b, 3) ndarray, optional
+        Each bundle's polyline in the room frame (metres).
+    activation : (n, B) ndarray, optional
+        Activation 0..1 when a movement was evaluated (see :mod:`hipviz.core.activation`).
+    role : (n, B) ndarray of str, optional
+        ``"agonist"``, ``"antagonist"``, ``"stabiliser"`` or ``"inactive"``.
+    """
+
+    muscle_ids: list[str]
+    bundle_names: list[str]
+    max_force: np.ndarray
+    length: np.ndarray
+    moment_arm: np.ndarray
+    paths: list[np.ndarray] | None = None
+    activation: np.ndarray | None = None
+    role: np.ndarray | None = None
+
+
+@dataclass
+class State:
+    """Everything that depends on the pose, for ``n`` poses (see :func:`hipviz.evaluate`).
+
+    Attributes
+    ----------
+    poses : PoseBatch
+        The poses actually used (after clamping).
+    transforms : dict
+        ``{segment: (n, 4, 4)}`` bone-to-room transforms (metres).
+    muscles : dict
+        ``{"r": MuscleState, "l": MuscleState}``.
+    thigh : dict
+        ``{"r": (n, 3), "l": (n, 3)}`` thigh (femur) angles relative to the posture frame,
+        radians, as flexion, adduction, internal rotation.
+    warnings : list of str
+    """
+
+    model: Model
+    poses: PoseBatch
+    posture: Posture
+    side: str
+    transforms: dict[str, np.ndarray]
+    muscles: dict[str, MuscleState]
+    thigh: dict[str, np.ndarray]
+    warnings: list[str] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        """Number of poses."""
+        return self.poses.n
+
+    def landmarks(self) -> dict[str, np.ndarray]:
+        """Every landmark of every bone in the room frame.
+
+        Returns
+        -------
+        dict
+            ``{name: (n, 3) ndarray}`` in metres. Femur, tibia and trunk landmarks carry the
+            side suffix (``greater_trochanter_r``); a point shared by two bones (the hip and
+            knee centres) is listed once.
+        """
+        out: dict[str, np.ndarray] = {}
+        for bone, table in self.model.landmarks.items():
+            seg = bone
+            T = self.transforms[seg]
+            suffix = "_" + bone[-1] if bone.startswith(("femur", "tibia")) else ""
+            origin = table.get("knee_center") if bone.startswith("tibia") else None
+            for name, p in table.items():
+                key = name if name.endswith(("_r", "_l")) else name + suffix
+                if key in out:
+                    continue
+                local = p - origin if origin is not None else p
+                if bone.startswith("femur"):
+                    local = p - table["hip_center"]
+                out[key] = np.einsum("pij,j->pi", T[:, :3, :3], local) + T[:, :3, 3]
+        return out
+
+    def asis_height(self) -> dict[str, np.ndarray]:
+        """Height (room y, metres) of the right and left ASIS: ``{"right": (n,), "left": (n,)}``."""
+        lm = self.landmarks()
+        return {"right": lm["asis_r"][:, 1], "left": lm["asis_l"][:, 1]}
+
+    def to_dict(self, i: int = 0, *, side: str | None = None, paths: bool = True) -> dict:
+        """A JSON-ready description of pose ``i`` (degrees, metres, centimetres as named).
+
+        Parameters
+        ----------
+        i : int, default: 0
+            Which pose of the batch.
+        side : {"right", "left"}, optional
+            Side whose hip, thigh and muscles are reported (default: the evaluated side).
+        paths : bool, default: True
+            Include each bundle's path points.
+        """
+        c = (side or self.side)[0]
+        p = self.poses
+        deg = lambda name: round(float(p.degrees(name)[i]), 3)  # noqa: E731
+        thigh = np.degrees(self.thigh[c][i])
+        lm = self.landmarks()
+        ms = self.muscles[c]
+        muscles = []
+        for b, (mid, bname) in enumerate(zip(ms.muscle_ids, ms.bundle_names)):
+            entry = {
+                "muscle": mid, "bundle": bname, "side": _SIDE_NAME[c],
+                "max_force_n": round(float(ms.max_force[b]), 1),
+                "length_cm": round(float(ms.length[i, b] * 100), 3),
+                "moment_arms_cm": {k: round(float(ms.moment_arm[i, b, j] * 100), 3)
+                                   for j, k in enumerate(("flexion", "adduction", "rotation", "knee"))},
+            }
+            if paths and ms.paths is not None:
+                entry["path"] = np.round(ms.paths[b][i], 5).tolist()
+            muscles.append(entry)
+        asis = self.asis_height()
+        out = {
+            "side": _SIDE_NAME[c],
+            "posture": self.posture.name,
+            "hip": {"flexion": deg(f"hip_flexion_{c}"), "adduction": deg(f"hip_adduction_{c}"),
+                    "rotation": deg(f"hip_rotation_{c}")},
+            "knee": {"flexion": deg(f"knee_flexion_{c}")},
+            "pelvis": {"tilt": deg("pelvis_tilt"), "obliquity": deg("pelvis_obliquity"),
+                       "rotation": deg("pelvis_rotation")},
+            "lumbar": {"flexion": deg("lumbar_flexion"), "bending": deg("lumbar_bending"),
+                       "rotation": deg("lumbar_rotation")},
+            "thigh": {"flexion": round(float(thigh[0]), 3), "adduction": round(float(thigh[1]), 3),
+                      "rotation": round(float(thigh[2]), 3)},
+            "asis_height_m": {k: round(float(v[i]), 5) for k, v in asis.items()},
+            "landmarks": {k: np.round(v[i], 5).tolist() for k, v in lm.items()},
+            "muscles": muscles,
+            "warnings": list(self.warnings),
+        }
+        for key, fn in self.extra.get("to_dict_hooks", {}).items():
+            out[key] = fn(self, i, c)
+        return out

@@ -1,0 +1,77 @@
+"""Reading tables of poses (CSV, degrees) with errors that name the line and column."""
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+
+from ..core.pose import COORDINATES, SIDE_COORDINATES
+
+__all__ = ["PoseFileError", "read_pose_csv", "SHORT_COLUMNS"]
+
+#: Short column names accepted for the hip and knee of the chosen side.
+SHORT_COLUMNS = ("flexion", "adduction", "rotation", "knee")
+
+
+class PoseFileError(ValueError):
+    """A pose file could not be read; the message names file, line and column."""
+
+
+def read_pose_csv(path: str | Path) -> dict[str, np.ndarray]:
+    """Read poses from a CSV file, one pose per row.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV whose header names columns such as ``flexion,adduction,rotation,knee``
+        (degrees, for the chosen side) or any full coordinate name (``pelvis_tilt``,
+        ``hip_flexion_l`` ...). Blank lines and lines starting with ``#`` are skipped.
+
+    Returns
+    -------
+    dict
+        ``{column: (n,) ndarray}`` in degrees, ready for :func:`hipviz.evaluate`.
+
+    Raises
+    ------
+    PoseFileError
+        Missing file, empty file, unknown or repeated column, wrong number of fields,
+        a value that is not a finite number.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise PoseFileError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PoseFileError(f"{path}: cannot read the file as text ({exc})") from None
+    rows = [(i + 1, r) for i, r in enumerate(csv.reader(text.splitlines()))
+            if r and any(c.strip() for c in r) and not r[0].lstrip().startswith("#")]
+    if not rows:
+        raise PoseFileError(f"{path}: the file is empty; expected a header such as 'flexion,adduction,rotation,knee' and one pose per line")
+    line, header = rows[0]
+    names = [h.strip() for h in header]
+    allowed = set(SHORT_COLUMNS) | set(COORDINATES) | set(SIDE_COORDINATES)
+    for col, name in enumerate(names, 1):
+        if name not in allowed:
+            raise PoseFileError(f"{path}, line {line}, column {col}: unknown column {name!r}; "
+                                f"expected names such as {', '.join(SHORT_COLUMNS)} (degrees)")
+        if names.count(name) > 1:
+            raise PoseFileError(f"{path}, line {line}: column {name!r} appears twice")
+    if len(rows) == 1:
+        raise PoseFileError(f"{path}: the header has no poses below it")
+    values = np.empty((len(rows) - 1, len(names)))
+    for r, (line, row) in enumerate(rows[1:]):
+        if len(row) != len(names):
+            raise PoseFileError(f"{path}, line {line}: expected {len(names)} values ({', '.join(names)}), found {len(row)}")
+        for col, (name, cell) in enumerate(zip(names, row)):
+            try:
+                v = float(cell)
+            except ValueError:
+                raise PoseFileError(f"{path}, line {line}, column {col + 1} ({name}): expected a number in degrees, found {cell.strip()!r}") from None
+            if not math.isfinite(v):
+                raise PoseFileError(f"{path}, line {line}, column {col + 1} ({name}): expected a finite number, found {cell.strip()!r}")
+            values[r, col] = v
+    return {name: values[:, j] for j, name in enumerate(names)}

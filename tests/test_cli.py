@@ -1,0 +1,104 @@
+"""The headless command line: JSON and CSV outputs, pose files and their errors."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from hipviz.cli import main
+
+BONES = os.environ.get("HIPVIZ_TEST_BONES")
+EXTRA = ["--bones", BONES] if BONES else []
+
+
+def run(capsys, *argv):
+    code = main(list(argv) + EXTRA)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_pose_json_has_the_documented_fields(capsys):
+    code, out, _ = run(capsys, "pose", "--flexion", "90", "--knee", "45", "--json")
+    assert code == 0
+    d = json.loads(out)
+    assert d["hip"] == {"flexion": 90.0, "adduction": 0.0, "rotation": 0.0}
+    assert set(d["pelvis"]) == {"tilt", "obliquity", "rotation"}
+    assert d["thigh"]["flexion"] == pytest.approx(90)
+    for name in ("asis_r", "asis_l", "psis_r", "hip_center_r", "greater_trochanter_r", "knee_center_l", "ankle_center_r"):
+        assert len(d["landmarks"][name]) == 3
+    assert d["warnings"] == []
+    m = d["muscles"][0]
+    assert {"muscle", "bundle", "length_cm", "moment_arms_cm", "path"} <= set(m)
+    assert set(m["moment_arms_cm"]) >= {"flexion", "adduction", "rotation"}
+    assert len({(e["muscle"], e["bundle"]) for e in d["muscles"]}) == 30
+
+
+def test_room_frame_origin_is_between_the_hip_centres(capsys):
+    _, out, _ = run(capsys, "pose", "--json")
+    lm = json.loads(out)["landmarks"]
+    mid = [(a + b) / 2 for a, b in zip(lm["hip_center_r"], lm["hip_center_l"])]
+    assert mid == pytest.approx([0, 0, 0], abs=1e-9)
+    assert lm["asis_r"][0] > lm["hip_center_r"][0] and lm["asis_r"][1] > 0  # ASIS in front of and above the hip
+    assert lm["asis_r"][2] > 0 > lm["asis_l"][2]                            # z to the right
+
+
+def test_pose_clamps_and_warns(capsys):
+    code, out, _ = run(capsys, "pose", "--flexion", "170", "--json")
+    d = json.loads(out)
+    assert code == 0 and d["hip"]["flexion"] < 170 and "hip_flexion_r" in d["warnings"][0]
+
+
+def test_moment_arms_csv_columns(capsys):
+    code, out, _ = run(capsys, "moment-arms", "--flexion", "30", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and len(rows) == 30
+    assert list(rows[0]) == ["muscle", "bundle", "max_force_n", "flexion_cm", "adduction_cm", "rotation_cm", "length_cm"]
+    il = [r for r in rows if r["muscle"] == "iliopsoas"]
+    assert all(float(r["flexion_cm"]) > 0 for r in il)
+
+
+def test_moment_arms_from_a_pose_file_in_one_pass(tmp_path, capsys):
+    f = tmp_path / "poses.csv"
+    f.write_text("flexion,adduction,rotation,knee\n0,0,0,0\n90,0,0,0\n45,-10,5,30\n")
+    code, out, _ = run(capsys, "moment-arms", "--poses", str(f), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and len(rows) == 90 and list(rows[0])[0] == "pose"
+    pir = {int(r["pose"]): float(r["rotation_cm"]) for r in rows if r["muscle"] == "piriformis"}
+    assert pir[0] < 0 < pir[1]  # the piriformis reversal, from a file
+
+
+@pytest.mark.parametrize("content,message", [
+    ("", "empty"),
+    ("flexion,abduktion\n1,2\n", "line 1, column 2: unknown column 'abduktion'"),
+    ("flexion,adduction\n1,2\n3\n", "line 3: expected 2 values"),
+    ("flexion,adduction,rotation,knee\n0,0,0,0\n10,x,0,0\n", "line 3, column 2 (adduction): expected a number"),
+    ("flexion\nnan\n", "line 2, column 1 (flexion): expected a finite number"),
+    ("flexion,flexion\n1,2\n", "appears twice"),
+    ("flexion\n", "no poses"),
+])
+def test_malformed_pose_files_name_line_and_column(tmp_path, capsys, content, message):
+    f = tmp_path / "bad.csv"
+    f.write_text(content)
+    code, out, err = run(capsys, "moment-arms", "--poses", str(f))
+    assert code == 2 and out == ""
+    assert message in err and "Traceback" not in err
+
+
+def test_missing_pose_file(capsys):
+    code, _, err = run(capsys, "moment-arms", "--poses", "/nonexistent/poses.csv")
+    assert code == 2 and "file not found" in err
+
+
+def test_unknown_posture_is_a_clear_error(capsys):
+    code, _, err = run(capsys, "pose", "--posture", "sitting", "--json")
+    assert code == 2 and "unknown posture 'sitting'" in err
+
+
+def test_console_script_help_is_fast_and_works():
+    out = subprocess.run([sys.executable, "-m", "hipviz", "pose", "--help"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "--flexion" in out.stdout
