@@ -29,6 +29,29 @@ def add_pose_flags(parser: argparse.ArgumentParser, *, posture: bool = True) -> 
                        help="standing, supine, prone, side_lying, quadruped, tall_kneeling, half_kneeling (default: standing)")
 
 
+def add_activation_flags(parser: argparse.ArgumentParser) -> None:
+    """Add ``--movement``, ``--lock-pelvis/--no-lock-pelvis``, ``--compensation``, ``--load``."""
+    g = parser.add_argument_group("which muscles work")
+    g.add_argument("--movement", metavar="NAME",
+                   help="movement being made: flexion, extension, abduction, adduction, internal_rotation, "
+                        "external_rotation, knee_flexion, knee_extension, hold, combinations such as "
+                        "flexion+abduction, or circumduction:DEG (computes activation and role of every muscle)")
+    g.add_argument("--lock-pelvis", dest="lock_pelvis", action="store_true", default=True,
+                   help="the pelvis stays still; the hip alone moves, up to its range (default)")
+    g.add_argument("--no-lock-pelvis", dest="lock_pelvis", action="store_false",
+                   help="the pelvis and lumbar spine compensate; the pose flags ask for the thigh's position in the room")
+    g.add_argument("--compensation", type=float, default=0.5, metavar="X",
+                   help="how stiff the hip is when the pelvis is free: 0 (supple) to 1 (very stiff); default 0.5")
+    g.add_argument("--load", type=float, default=0.0, metavar="N", help="extra weight at the ankle in newtons (default 0)")
+    g.add_argument("--body-mass", type=float, default=None, metavar="KG", help="body mass for gravity (default 75 kg)")
+
+
+def activation_kwargs(args: argparse.Namespace) -> dict:
+    """Keyword arguments of :func:`hipviz.evaluate` from the activation flags."""
+    return {"movement": args.movement, "lock_pelvis": args.lock_pelvis, "compensation": args.compensation,
+            "load_n": args.load, "body_mass_kg": args.body_mass}
+
+
 def pose_from_args(args: argparse.Namespace) -> dict[str, float]:
     """The pose named by the flags that were given (degrees)."""
     out = {}

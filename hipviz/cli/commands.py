@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from ._args import add_pose_flags, pose_from_args
+from ._args import activation_kwargs, add_activation_flags, add_pose_flags, pose_from_args
 
 __all__ = ["SUBCOMMANDS", "UserError", "run_window"]
 
@@ -48,11 +48,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def cmd_pose(argv: list[str]) -> int:
     p = _Parser(prog="hipviz pose", description="Evaluate the model in one pose and print the state.")
     add_pose_flags(p)
+    add_activation_flags(p)
     _common(p)
     p.add_argument("--json", action="store_true", help="print one JSON object (default: a short text summary)")
     p.add_argument("--no-paths", action="store_true", help="leave muscle path points out of the JSON")
     args = p.parse_args(argv)
-    state = _evaluate(_model(args), pose_from_args(args), args)
+    state = _evaluate(_model(args), pose_from_args(args), args, **activation_kwargs(args))
     data = state.to_dict(paths=not args.no_paths)
     if args.json:
         json.dump(data, sys.stdout, indent=None, separators=(",", ":"))
@@ -63,6 +64,14 @@ def cmd_pose(argv: list[str]) -> int:
         print(f"{key:7s} {vals}  (deg)")
     a = data["asis_height_m"]
     print(f"ASIS    right {a['right'] * 100:.1f} cm, left {a['left'] * 100:.1f} cm, difference {(a['right'] - a['left']) * 100:+.1f} cm")
+    print(f"pelvis  {'locked' if data['lock_pelvis'] else 'free'}, moved {data['pelvis_moved_deg']:.1f} deg")
+    if data["movement"]:
+        active = sorted((e for e in data["muscles"] + data["trunk_muscles"] if e["role"] != "inactive"),
+                        key=lambda e: -e["activation"])
+        print(f"muscles working in {data['movement']}:")
+        for e in active:
+            side = "" if e["side"] == data["side"] else f" ({e['side']})"
+            print(f"  {e['activation'] * 100:5.1f} %  {e['role']:10s} {e['muscle']} {e['bundle']}{side}")
     for w in data["warnings"]:
         print(f"warning: {w}", file=sys.stderr)
     return 0
@@ -120,6 +129,7 @@ def cmd_render(argv: list[str]) -> int:
     p.add_argument("--view", choices=("front", "side", "back", "top", "oblique"), default="oblique")
     p.add_argument("--size", default="1600x1000", metavar="WxH", help="picture size in pixels (default: 1600x1000)")
     p.add_argument("--no-muscles", action="store_true", help="bones only")
+    add_activation_flags(p)
     args = p.parse_args(argv)
     try:
         w, h = (int(v) for v in args.size.lower().split("x"))
@@ -132,7 +142,7 @@ def cmd_render(argv: list[str]) -> int:
         raise UserError(f"-o/--output: expected a .png file name, found {args.output!r}")
     if not out.parent.exists():
         raise UserError(f"-o/--output: the folder {str(out.parent)!r} does not exist")
-    state = _evaluate(_model(args), pose_from_args(args), args)
+    state = _evaluate(_model(args), pose_from_args(args), args, **activation_kwargs(args))
     from ..render import render_png
     render_png(state, out, view=args.view, size=(w, h), muscles=not args.no_muscles)
     for warning in state.warnings:

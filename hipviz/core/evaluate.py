@@ -5,16 +5,21 @@ from typing import Mapping
 
 import numpy as np
 
+from .activation import load_segments, movement_direction
+from .compensation import compensate
 from .kinematics import segment_transforms
 from .model import Model
-from .paths import path_kinematics
-from .pose import PoseBatch, make_poses
+from .paths import PathSet, path_kinematics
+from .pose import COORDINATES, PoseBatch, make_poses
 from .rotations import MIRROR_Z, cardan_zxy_angles
 from .state import MuscleState, State
+from .work import apply_activation
 
 __all__ = ["evaluate", "SIDES"]
 
 SIDES = {"right": "r", "left": "l", "r": "r", "l": "l"}
+_FLIP = np.array([1.0, 1.0, -1.0])
+_LEFT_LUMBAR = np.array([1.0, -1.0, -1.0])
 
 
 def _side_code(side: str) -> str:
@@ -24,8 +29,56 @@ def _side_code(side: str) -> str:
         raise ValueError(f"side must be 'right' or 'left', not {side!r}") from None
 
 
+def _clamp(poses: PoseBatch, ranges: dict) -> PoseBatch:
+    """Clamp every coordinate into its range, reporting what was clamped."""
+    from .pose import _LINEAR
+    q = poses.q.copy()
+    warnings = list(poses.warnings)
+    for j, name in enumerate(COORDINATES):
+        lo, hi = ranges[name]
+        if name not in _LINEAR:
+            lo, hi = np.radians(lo), np.radians(hi)
+        col = q[:, j]
+        if ((col < lo - 1e-12) | (col > hi + 1e-12)).any():
+            worst = col[np.argmax(np.maximum(col - hi, lo - col))]
+            unit, conv = ("m", 1.0) if name in _LINEAR else ("deg", 180.0 / np.pi)
+            warnings.append(f"{name} {worst * conv:g} {unit} is outside its range {ranges[name][0]:g} to "
+                            f"{ranges[name][1]:g} {unit}; clamped to {np.clip(worst, lo, hi) * conv:g}")
+            q[:, j] = np.clip(col, lo, hi)
+    return PoseBatch(q, warnings)
+
+
+def _muscle_state(ps: PathSet, poses: PoseBatch, c: str, T_pel: np.ndarray, with_paths: bool, trunk: bool) -> MuscleState:
+    q_hip = np.stack([poses[f"hip_flexion_{c}"], poses[f"hip_adduction_{c}"], poses[f"hip_rotation_{c}"]], axis=-1)
+    q_lum = np.stack([poses["lumbar_flexion"], poses["lumbar_bending"], poses["lumbar_rotation"]], axis=-1)
+    if c == "l":
+        q_lum = q_lum * _LEFT_LUMBAR
+    out = path_kinematics(ps, q_hip, poses[f"knee_flexion_{c}"], q_lum, with_paths=with_paths)
+    paths = None
+    if with_paths:
+        flip = _FLIP if c == "l" else np.ones(3)
+        R, t = T_pel[:, :3, :3], T_pel[:, :3, 3]
+        paths = [np.einsum("pij,pkj->pki", R, p * flip) + t[:, None, :] for p in out["paths"]]
+    arms = out["lumbar_moment_arm"] if trunk else out["moment_arm"]
+    return MuscleState(ps.muscle_ids, ps.bundle_names, ps.max_force, out["length"], arms, paths)
+
+
+def _auto_direction(poses: PoseBatch, c: str) -> np.ndarray:
+    """Direction of travel of a pose sequence (central differences), unit rows."""
+    q = np.stack([poses[f"hip_flexion_{c}"], poses[f"hip_adduction_{c}"], poses[f"hip_rotation_{c}"],
+                  poses[f"knee_flexion_{c}"]], axis=-1)
+    if q.shape[0] < 2:
+        return np.zeros((q.shape[0], 4))
+    d = np.gradient(q, axis=0)
+    norm = np.linalg.norm(d, axis=1, keepdims=True)
+    return np.where(norm > 1e-9, d / np.maximum(norm, 1e-12), 0.0)
+
+
 def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None, *,
-             side: str = "right", posture: str = "standing", with_paths: bool = True) -> State:
+             side: str = "right", posture: str = "standing", movement=None,
+             lock_pelvis: bool = True, compensation: float = 0.5, load_n: float = 0.0,
+             load_point: str = "ankle", effort_nm: float = 10.0, body_mass_kg: float | None = None,
+             with_paths: bool = True) -> State:
     """Evaluate the model in one or many poses.
 
     Parameters
@@ -35,12 +88,28 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
     pose : mapping or PoseBatch, optional
         Joint angles in degrees, e.g. ``{"flexion": 90, "knee": 45}``; values may be
         1-D arrays to evaluate a whole movement at once (see :func:`hipviz.core.pose.make_poses`).
-        Out-of-range values are clamped and reported in ``State.warnings``.
+        The hip angles of ``side`` are the movement the learner asks of the thigh.
     side : {"right", "left"}, default: "right"
-        The side addressed by the short names (``flexion`` ...) and reported first.
+        The moving leg, addressed by the short names (``flexion`` ...).
     posture : str, default: "standing"
         A posture from ``model.postures``; its starting angles apply to coordinates the
-        pose does not name.
+        pose does not name, and it sets the direction of gravity.
+    movement : str or (4,) array_like, optional
+        The movement being made (``"flexion"``, ``"abduction"``, ``"flexion+abduction"``,
+        ``"circumduction:90"``, ``"auto"`` = the direction the pose sequence travels ...):
+        computes every bundle's activation and role. None: no activation.
+    lock_pelvis : bool, default: True
+        True: the pelvis stays still and the hip is clamped to its range (with a warning).
+        False: the pelvis and lumbar spine compensate (see :mod:`hipviz.core.compensation`)
+        and the thigh reaches the requested angles.
+    compensation : float, default: 0.5
+        How stiff the hip is, 0 (supple, the pelvis joins late) to 1 (very stiff).
+    load_n : float, default: 0
+        An extra weight in newtons hanging at ``load_point`` (``"ankle"`` or ``"knee"``).
+    effort_nm : float, default: 10
+        The moment (N m) of a deliberate slow movement, added in its direction.
+    body_mass_kg : float, optional
+        Body mass for the gravity model (default 75 kg).
     with_paths : bool, default: True
         Compute drawable muscle paths (turn off for fast sweeps of numbers only).
 
@@ -55,37 +124,45 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
     >>> state = hipviz.evaluate(model, {"flexion": [0, 90]})
     >>> state.n
     2
+    >>> s = hipviz.evaluate(model, {"flexion": 120}, lock_pelvis=False, movement="flexion")
+    >>> round(s.to_dict()["thigh"]["flexion"]), s.to_dict()["pelvis"]["tilt"] < 0
+    (120, True)
     """
     s = _side_code(side)
     post = model.posture(posture)
+    if load_point not in ("ankle", "knee"):
+        raise ValueError(f"load point must be 'ankle' or 'knee', found {load_point!r}")
+    if not np.isfinite(load_n) or load_n < 0:
+        raise ValueError(f"load must be a weight of 0 N or more, found {load_n!r}")
     if isinstance(pose, PoseBatch):
         poses = pose
     else:
         poses = make_poses(pose or {}, side="right" if s == "r" else "left",
-                           defaults=post.pose, ranges=model.ranges)
+                           defaults=post.pose, ranges=model.ranges, clamp=False)
+    start_lumbar = np.degrees(np.stack([poses["lumbar_flexion"], poses["lumbar_bending"], poses["lumbar_rotation"]], axis=-1))
+    poses, info = compensate(poses, s, model.ranges, lock_pelvis=lock_pelvis, strength=compensation)
+    poses = _clamp(poses, model.ranges)
     transforms = segment_transforms(model.joints, poses, post.rotation)
     T_pel = transforms["pelvis"]
-    muscles = {}
-    for c in ("r", "l"):
-        q_hip = np.stack([poses[f"hip_flexion_{c}"], poses[f"hip_adduction_{c}"], poses[f"hip_rotation_{c}"]], axis=-1)
-        q_lum = np.stack([poses["lumbar_flexion"], poses["lumbar_bending"], poses["lumbar_rotation"]], axis=-1)
-        if c == "l":
-            q_lum = q_lum * np.array([1.0, -1.0, -1.0])
-        ps = model.paths[c]
-        out = path_kinematics(ps, q_hip, poses[f"knee_flexion_{c}"], q_lum, with_paths=with_paths)
-        paths = None
-        if with_paths:
-            flip = np.array([1.0, 1.0, -1.0]) if c == "l" else np.ones(3)
-            R, t = T_pel[:, :3, :3], T_pel[:, :3, 3]
-            paths = [np.einsum("pij,pkj->pki", R, p * flip) + t[:, None, :] for p in out["paths"]]
-        muscles[c] = MuscleState(ps.muscle_ids, ps.bundle_names, ps.max_force, out["length"],
-                                 out["moment_arm"], paths)
+    muscles = {c: _muscle_state(model.paths[c], poses, c, T_pel, with_paths, False) for c in ("r", "l")}
+    trunk = {c: _muscle_state(model.trunk_paths[c], poses, c, T_pel, with_paths, True) for c in ("r", "l")}
     thigh = {}
-    post_R = post.rotation
     for c in ("r", "l"):
-        R = post_R.T @ transforms[f"femur_{c}"][:, :3, :3]
+        R = post.rotation.T @ transforms[f"femur_{c}"][:, :3, :3]
         if c == "l":
             R = MIRROR_Z @ R @ MIRROR_Z
         thigh[c] = cardan_zxy_angles(R)
-    return State(model=model, poses=poses, posture=post, side=s, transforms=transforms,
-                 muscles=muscles, thigh=thigh, warnings=list(poses.warnings))
+    state = State(model=model, poses=poses, posture=post, side=s, transforms=transforms,
+                  muscles=muscles, thigh=thigh, trunk=trunk, lock_pelvis=lock_pelvis,
+                  compensation=compensation, pelvis_moved_deg=info["pelvis_moved_deg"],
+                  warnings=list(poses.warnings))
+    if movement is not None:
+        if isinstance(movement, str) and movement.strip().lower() == "auto":
+            direction = _auto_direction(poses, s)
+        else:
+            direction = np.broadcast_to(movement_direction(movement), (poses.n, 4))
+        lumbar_now = np.degrees(np.stack([poses["lumbar_flexion"], poses["lumbar_bending"], poses["lumbar_rotation"]], axis=-1))
+        apply_activation(state, direction, load_segments(body_mass_kg), effort_nm=effort_nm,
+                         load_n=load_n, load_point=load_point, lumbar_motion=lumbar_now - start_lumbar)
+        state.movement = movement if isinstance(movement, str) else "custom"
+    return state

@@ -50,6 +50,10 @@ class Model:
         The hip muscles in display order.
     paths : dict
         ``{"r": PathSet, "l": PathSet}`` compiled muscle paths for each side.
+    trunk_muscles, trunk_paths : list, dict
+        The trunk muscles that take over when the pelvis compensates, and their paths.
+    canonical : dict
+        ``{"r"|"l": landmarks}`` in each side's right-handed canonical frames.
     """
 
     landmarks: dict[str, dict[str, np.ndarray]]
@@ -59,10 +63,13 @@ class Model:
     postures: dict[str, Posture]
     muscles: list[MuscleSpec]
     paths: dict[str, PathSet] = field(default_factory=dict)
+    trunk_muscles: list[MuscleSpec] = field(default_factory=list)
+    trunk_paths: dict[str, PathSet] = field(default_factory=dict)
+    canonical: dict[str, dict] = field(default_factory=dict)
 
     def muscle(self, muscle_id: str) -> MuscleSpec:
         """The muscle with identifier ``muscle_id`` (KeyError with the known ids otherwise)."""
-        for m in self.muscles:
+        for m in self.muscles + self.trunk_muscles:
             if m.id == muscle_id:
                 return m
         raise KeyError(f"no muscle {muscle_id!r}; known: {', '.join(m.id for m in self.muscles)}")
@@ -147,7 +154,10 @@ def assemble_model(landmarks: dict, meshes: dict, *, muscle_dir=None) -> Model:
         "knee_center_l": landmarks["femur_l"]["knee_center"] - landmarks["femur_l"]["hip_center"],
     }
     specs = load_muscle_specs(muscle_dir)
-    model = Model(landmarks, meshes, joints, load_ranges(), load_postures(), specs)
+    trunk = load_muscle_specs(package="hipviz.data.trunk_muscles", order=None)
+    model = Model(landmarks, meshes, joints, load_ranges(), load_postures(), specs, trunk_muscles=trunk)
     for s in ("r", "l"):
-        model.paths[s] = compile_paths(specs, canonical_landmarks(landmarks, s))
+        model.canonical[s] = canonical_landmarks(landmarks, s)
+        model.paths[s] = compile_paths(specs, model.canonical[s])
+        model.trunk_paths[s] = compile_paths(trunk, model.canonical[s])
     return model

@@ -40,6 +40,7 @@ class PathSet:
     muscle_ids, bundle_names : list of str
         One entry per bundle.
     max_force : (B,) ndarray, newtons
+    fibre_length : (B,) ndarray, metres (optimal fibre length of the muscle; 0.1 if unknown)
     points : (Np, 3) ndarray
         Path points in their bones' frames (metres); tibia points relative to the knee centre.
     point_body : (Np,) int ndarray
@@ -51,6 +52,7 @@ class PathSet:
     muscle_ids: list[str]
     bundle_names: list[str]
     max_force: np.ndarray
+    fibre_length: np.ndarray
     points: np.ndarray
     point_body: np.ndarray
     seg_a: np.ndarray
@@ -123,7 +125,7 @@ def compile_paths(specs: list[MuscleSpec], landmarks: dict[str, dict[str, np.nda
     tib_origin = landmarks["tibia"]["knee_center"]
     pts, bodies, seg_a, seg_bundle, seg_wrap = [], [], [], [], []
     w_body, w_shape, w_center, w_frame, w_radius, w_side = [], [], [], [], [], []
-    muscle_ids, bundle_names, forces = [], [], []
+    muscle_ids, bundle_names, forces, fibres = [], [], [], []
 
     def local(p: PointSpec, where: str) -> np.ndarray:
         x = _resolve(p, landmarks, where)
@@ -136,6 +138,7 @@ def compile_paths(specs: list[MuscleSpec], landmarks: dict[str, dict[str, np.nda
             muscle_ids.append(spec.id)
             bundle_names.append(bundle.name)
             forces.append(spec.max_force_n * bundle.force_share)
+            fibres.append((spec.fibre_length_cm or 10.0) / 100.0)
             first = len(pts)
             for j, p in enumerate(bundle.points):
                 pts.append(local(p, f"{where} point {j}"))
@@ -157,7 +160,7 @@ def compile_paths(specs: list[MuscleSpec], landmarks: dict[str, dict[str, np.nda
                 w_side.append(np.zeros(3) if w.side is None else np.asarray(w.side, float))
     ps = PathSet(
         muscle_ids=muscle_ids, bundle_names=bundle_names, max_force=np.array(forces),
-        points=np.array(pts), point_body=np.array(bodies, dtype=int),
+        fibre_length=np.array(fibres), points=np.array(pts), point_body=np.array(bodies, dtype=int),
         seg_a=np.array(seg_a, dtype=int), seg_bundle=np.array(seg_bundle, dtype=int),
         seg_wrap=np.array(seg_wrap, dtype=int),
         wrap_body=np.array(w_body, dtype=int), wrap_shape=np.array(w_shape, dtype=int),
@@ -222,6 +225,7 @@ def _build_tables(ps: PathSet) -> None:
 
     ps._cache["hip"] = crossing(_DISTAL_HIP)
     ps._cache["knee"] = crossing((2,))
+    ps._cache["lumbar"] = crossing((3,))
     seg_assign = np.zeros((len(ps.seg_a), ps.n_bundles))
     seg_assign[np.arange(len(ps.seg_a)), ps.seg_bundle] = 1.0
     ps._cache["seg_assign"] = seg_assign
@@ -281,7 +285,8 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
     dict
         ``length``: (n, B) metres; ``moment_arm``: (n, B, 4) metres about hip flexion,
         adduction, internal rotation and knee flexion (positive: the muscle pulls toward
-        positive motion); ``wrapping``: (n, Nw) bool; and with ``with_paths``, ``paths``:
+        positive motion); ``lumbar_moment_arm``: (n, B, 3) metres about lumbar flexion,
+        side-bend and rotation (canonical side); ``wrapping``: (n, Nw) bool; and with ``with_paths``, ``paths``:
         list of B arrays (n, k_b, 3) in the canonical pelvis frame.
     """
     q_hip = np.atleast_2d(np.asarray(q_hip, float))
@@ -353,7 +358,19 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
         m = np.cross(xd - tb[2][:, None, :], u)
         k_knee = -Rb[1][:, :, 2]
         ma[:, :, 3] = np.einsum("pci,pi->pc", m, k_knee) @ assign
-    out = {"length": length, "moment_arm": ma, "wrapping": active}
+    prox, dist, assign = ps._cache["lumbar"]
+    lma = np.zeros((n, ps.n_bundles, 3))
+    if prox.size:
+        xd = allp[:, dist]
+        u = allp[:, prox] - xd
+        u /= np.linalg.norm(u, axis=-1, keepdims=True)
+        m = np.cross(xd - ps.lumbosacral, u)
+        f = np.zeros(n) if q_lumbar is None else q_lumbar[:, 0]
+        k_b = np.stack([np.cos(f), -np.sin(f), np.zeros(n)], axis=-1)
+        lma[:, :, 0] = -m[..., 2] @ assign
+        lma[:, :, 1] = np.einsum("pci,pi->pc", m, k_b) @ assign
+        lma[:, :, 2] = np.einsum("pci,pi->pc", m, Rb[3][:, :, 1]) @ assign
+    out = {"length": length, "moment_arm": ma, "lumbar_moment_arm": lma, "wrapping": active}
     if with_paths:
         drawable = np.concatenate([X, arcs.reshape(n, -1, 3)], axis=1) if arcs is not None else X
         out["paths"] = [drawable[:, idx] for idx in ps.draw_index]

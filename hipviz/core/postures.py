@@ -32,12 +32,15 @@ class Posture:
         Rotation of the body's frame in the room (room y is up).
     pose : dict
         Starting joint angles in degrees.
+    trunk_supported : bool
+        The upper body rests on the floor or the arms (lying, quadruped).
     """
 
     name: str
     label: str
     rotation: np.ndarray
     pose: dict = field(default_factory=dict)
+    trunk_supported: bool = False
 
     @property
     def gravity_in_body(self) -> np.ndarray:
@@ -64,5 +67,6 @@ def load_postures() -> dict[str, Posture]:
                 R = _AXES[axis](np.radians(float(deg))) @ R
             except (KeyError, ValueError, TypeError) as exc:
                 raise PostureError(f"postures.toml [{name}] rotate: expected [axis, degrees] with axis x, y or z, found {step!r}") from exc
-        out[name] = Posture(name, spec.get("label", name), R, dict(spec.get("pose", {})))
+        out[name] = Posture(name, spec.get("label", name), R, dict(spec.get("pose", {})),
+                            bool(spec.get("trunk_supported", False)))
     return out

@@ -58,6 +58,15 @@ class State:
     thigh : dict
         ``{"r": (n, 3), "l": (n, 3)}`` thigh (femur) angles relative to the posture frame,
         radians, as flexion, adduction, internal rotation.
+    trunk : dict
+        ``{"r": MuscleState, "l": MuscleState}`` of the trunk muscles; their ``moment_arm``
+        is (n, B, 3) about lumbar flexion, side-bend (+ right) and rotation (+ left).
+    movement : str or None
+        The movement whose activations were computed (None: no activation).
+    lock_pelvis : bool
+    compensation : float
+    pelvis_moved_deg : (n,) ndarray
+        Angle the pelvis turned from its starting orientation (compensation).
     warnings : list of str
     """
 
@@ -68,6 +77,11 @@ class State:
     transforms: dict[str, np.ndarray]
     muscles: dict[str, MuscleState]
     thigh: dict[str, np.ndarray]
+    trunk: dict[str, MuscleState] = field(default_factory=dict)
+    movement: str | None = None
+    lock_pelvis: bool = True
+    compensation: float = 0.5
+    pelvis_moved_deg: np.ndarray | None = None
     warnings: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
 
@@ -134,9 +148,25 @@ class State:
                 "moment_arms_cm": {k: round(float(ms.moment_arm[i, b, j] * 100), 3)
                                    for j, k in enumerate(("flexion", "adduction", "rotation", "knee"))},
             }
+            if ms.activation is not None:
+                entry["activation"] = round(float(ms.activation[i, b]), 4)
+                entry["role"] = str(ms.role[i, b])
             if paths and ms.paths is not None:
                 entry["path"] = np.round(ms.paths[b][i], 5).tolist()
             muscles.append(entry)
+        trunk = []
+        for tc, ts in sorted(self.trunk.items()):
+            for b, (mid, bname) in enumerate(zip(ts.muscle_ids, ts.bundle_names)):
+                entry = {"muscle": mid, "bundle": bname, "side": _SIDE_NAME[tc], "group": "trunk",
+                         "length_cm": round(float(ts.length[i, b] * 100), 3),
+                         "moment_arms_cm": {k: round(float(ts.moment_arm[i, b, j] * 100), 3)
+                                            for j, k in enumerate(("lumbar_flexion", "lumbar_bending", "lumbar_rotation"))}}
+                if ts.activation is not None:
+                    entry["activation"] = round(float(ts.activation[i, b]), 4)
+                    entry["role"] = str(ts.role[i, b])
+                if paths and ts.paths is not None:
+                    entry["path"] = np.round(ts.paths[b][i], 5).tolist()
+                trunk.append(entry)
         asis = self.asis_height()
         out = {
             "side": _SIDE_NAME[c],
@@ -151,10 +181,14 @@ class State:
             "thigh": {"flexion": round(float(thigh[0]), 3), "adduction": round(float(thigh[1]), 3),
                       "rotation": round(float(thigh[2]), 3)},
             "asis_height_m": {k: round(float(v[i]), 5) for k, v in asis.items()},
+            "asis_difference_cm": round(float((asis["right"][i] - asis["left"][i]) * 100), 3),
+            "pelvis_moved_deg": round(float(self.pelvis_moved_deg[i]), 3) if self.pelvis_moved_deg is not None else 0.0,
+            "lock_pelvis": self.lock_pelvis,
+            "compensation": self.compensation,
+            "movement": self.movement,
             "landmarks": {k: np.round(v[i], 5).tolist() for k, v in lm.items()},
             "muscles": muscles,
+            "trunk_muscles": trunk,
             "warnings": list(self.warnings),
         }
-        for key, fn in self.extra.get("to_dict_hooks", {}).items():
-            out[key] = fn(self, i, c)
         return out

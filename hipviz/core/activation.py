@@ -1,0 +1,225 @@
+"""Which muscles work: activation (0..1) and role of every bundle in a movement.
+
+The model, in plain words (see ``docs/activation.md``):
+
+1. Moving a limb slowly, the muscles must hold it against gravity (body segment masses and
+   centres of mass from de Leva 1996, in the chosen posture) and any external load, and
+   add a modest moment in the direction of the movement (the effort of moving it,
+   ``effort_nm``). These are the moments the muscles must supply.
+2. The moments are shared among the muscles by static optimisation: the smallest sum of
+   squared activations that produces them, each activation between 0 and 1, using each
+   bundle's moment arms in this very pose and its maximal force. Knee muscles that are not
+   among the 21 hip muscles (vasti, gastrocnemius, biceps short head) are ideal reserves.
+3. Each active bundle gets a role from the direction it moves in: ``agonist`` when it
+   shortens as the limb moves (it produces the movement), ``antagonist`` when it lengthens
+   while active (it brakes or holds against the movement), ``stabiliser`` when it is active
+   but barely changes length (it holds the joint against gravity or load in another plane).
+4. The trunk muscles hold the pelvis against the hip muscles' pull (half of it; the other
+   leg takes the rest), hold the upper body against gravity, and, when the pelvis is free to
+   compensate, produce the pelvic and lumbar movement.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from .optimize import solve_activations
+
+__all__ = ["MOVEMENTS", "movement_direction", "SegmentParameters", "load_segments",
+           "hip_demand", "roles", "share_moments", "volume_cost", "ACTIVE_THRESHOLD", "ACTIVE_RELATIVE"]
+
+#: Directions in (hip flexion, hip adduction, hip internal rotation, knee flexion).
+MOVEMENTS: dict[str, tuple[float, float, float, float]] = {
+    "flexion": (1, 0, 0, 0), "extension": (-1, 0, 0, 0),
+    "abduction": (0, -1, 0, 0), "adduction": (0, 1, 0, 0),
+    "internal_rotation": (0, 0, 1, 0), "external_rotation": (0, 0, -1, 0),
+    "knee_flexion": (0, 0, 0, 1), "knee_extension": (0, 0, 0, -1),
+    "hold": (0, 0, 0, 0),
+}
+#: A bundle counts as active when its activation is at least this fraction of the most
+#: active bundle's in the same pose (so light tasks still show who does them) ...
+ACTIVE_RELATIVE = 0.05
+#: ... and at least this absolute activation.
+ACTIVE_THRESHOLD = 0.002
+#: The effort of moving, per coordinate, relative to flexion: the leg's moment of inertia
+#: about its long axis is about 20 times smaller than about the hip's flexion axis, and the
+#: knee moves only the shank and foot.
+EFFORT_SCALE = np.array([1.0, 1.0, 0.25, 0.5])
+#: How strictly a hip equation must balance when neither the movement nor gravity (or a
+#: load) acts in it: 0 = not at all. People let the thigh drift a little in such a plane
+#: rather than recruit muscles purely to cancel other muscles' side actions, and the
+#: textbook answers to "which muscles move the thigh this way" (gluteus maximus in
+#: extension, adductor longus extending from deep flexion) depend on it.
+LOOSE_WEIGHT = 0.0
+#: Gravity or load moment (N m) above which an equation counts as loaded.
+LOADED_NM = 2.0
+
+
+def row_weights(direction: np.ndarray, demand: np.ndarray) -> np.ndarray:
+    """Strictness of each moment equation (n, 4): 1 where loaded or moving, else loose."""
+    moving = np.abs(direction) > 0.1
+    loaded = np.abs(demand - 0.0) > LOADED_NM
+    w = np.where(moving | loaded, 1.0, LOOSE_WEIGHT)
+    w[:, 3] = 1.0  # the knee always balances (its reserves make that cheap)
+    return w
+_STABLE_SPEED = 0.004  # m of shortening per radian of movement: below this a muscle "holds"
+
+
+def movement_direction(movement) -> np.ndarray:
+    """A unit direction in (flexion, adduction, rotation, knee) from a name or a vector.
+
+    Parameters
+    ----------
+    movement : str or sequence of 4 floats
+        A name from :data:`MOVEMENTS`, several joined by ``+`` (``"flexion+abduction"``),
+        ``"circumduction:PHASE"`` (degrees; 0 = flexion, 90 = abduction, 180 = extension,
+        270 = adduction: the thigh's direction of travel around the circle), or a vector.
+
+    Returns
+    -------
+    (4,) ndarray
+        Unit vector (zero for ``"hold"``).
+    """
+    if isinstance(movement, str):
+        name = movement.strip().lower().replace("-", "_").replace(" ", "_")
+        if name.startswith("circumduction"):
+            try:
+                phase = np.radians(float(name.split(":", 1)[1])) if ":" in name else 0.0
+            except ValueError:
+                raise ValueError(f"circumduction phase must be a number of degrees, found {movement!r}") from None
+            return np.array([np.cos(phase), -np.sin(phase), 0.0, 0.0])
+        vec = np.zeros(4)
+        for part in name.split("+"):
+            if part not in MOVEMENTS:
+                raise ValueError(f"unknown movement {part!r}; expected one of: {', '.join(MOVEMENTS)}, "
+                                 "combinations with '+', or circumduction:DEGREES")
+            vec += MOVEMENTS[part]
+    else:
+        vec = np.asarray(movement, float).reshape(-1)
+        if vec.shape != (4,) or not np.all(np.isfinite(vec)):
+            raise ValueError(f"a movement vector needs 4 finite numbers (flexion, adduction, rotation, knee), found {movement!r}")
+    norm = np.linalg.norm(vec)
+    return vec / norm if norm > 0 else vec
+
+
+@dataclass(frozen=True)
+class SegmentParameters:
+    """Masses (kg) and centre-of-mass placement of the segments used by the gravity model."""
+
+    body_mass: float
+    g: float
+    thigh: tuple[float, float]          # mass, com fraction hip->knee
+    shank: tuple[float, float]          # mass, com fraction knee->ankle
+    foot: tuple[float, np.ndarray]      # mass, offset from ankle (tibia frame)
+    upper_body: tuple[float, np.ndarray]
+    knee_reserves: tuple[float, float]  # extension, flexion N m
+
+
+@lru_cache(maxsize=8)
+def load_segments(body_mass_kg: float | None = None) -> SegmentParameters:
+    """Segment parameters from ``hipviz/data/segments.toml``, scaled to ``body_mass_kg``."""
+    raw = tomllib.loads(resources.files("hipviz.data").joinpath("segments.toml").read_text())
+    m = float(body_mass_kg if body_mass_kg is not None else raw["body_mass_kg"])
+    if not 20.0 <= m <= 250.0:
+        raise ValueError(f"body mass must be between 20 and 250 kg, found {m:g}")
+    return SegmentParameters(
+        body_mass=m, g=float(raw["gravity_m_s2"]),
+        thigh=(m * raw["thigh"]["mass_fraction"], raw["thigh"]["com_fraction"]),
+        shank=(m * raw["shank"]["mass_fraction"], raw["shank"]["com_fraction"]),
+        foot=(m * raw["foot"]["mass_fraction"], np.array(raw["foot"]["com_offset_m"])),
+        upper_body=(m * raw["upper_body"]["mass_fraction"], np.array(raw["upper_body"]["com_in_trunk_m"])),
+        knee_reserves=(raw["reserves"]["knee_extension_nm"], raw["reserves"]["knee_flexion_nm"]),
+    )
+
+
+def _generalised_gravity(points, masses, centre, axes, g_vec):
+    """Sum over point masses of m * (k x (x - c)) . g for each axis: (n, m_axes)."""
+    out = np.zeros(axes.shape[:2])
+    for x, m in zip(points, masses):
+        lever = x - centre
+        out += m * np.einsum("pqi,pi->pq", np.cross(axes, lever[:, None, :]), g_vec)
+    return out
+
+
+def hip_demand(geom: dict, seg: SegmentParameters, g_pelvis: np.ndarray, direction: np.ndarray, *,
+               effort_nm: float, load_n: float, load_point: str) -> np.ndarray:
+    """Moments (N m) the muscles must supply about hip flexion, adduction, rotation and knee.
+
+    Parameters
+    ----------
+    geom : dict
+        Canonical-frame geometry of the moving leg for ``n`` poses: ``hip`` (3,), ``knee``
+        (n, 3), ``ankle`` (n, 3), ``foot`` (n, 3) points and ``axes`` (n, 4, 3) joint axes.
+    g_pelvis : (n, 3) ndarray
+        Unit gravity direction in the canonical pelvis frame.
+    direction : (n, 4) ndarray
+        Movement direction.
+    """
+    g_vec = g_pelvis * seg.g
+    hip, knee, ankle, foot = geom["hip"], geom["knee"], geom["ankle"], geom["foot"]
+    thigh_com = hip + seg.thigh[1] * (knee - hip)
+    shank_com = knee + seg.shank[1] * (ankle - knee)
+    axes = geom["axes"]
+    load_at = {"ankle": ankle, "knee": knee}[load_point]
+    G = _generalised_gravity([thigh_com, shank_com, foot, load_at],
+                             [seg.thigh[0], seg.shank[0], seg.foot[0], load_n / seg.g],
+                             hip, axes[:, :3], g_vec)
+    Gk = _generalised_gravity([shank_com, foot, load_at], [seg.shank[0], seg.foot[0], load_n / seg.g],
+                              knee, axes[:, 3:], g_vec)
+    return -np.concatenate([G, Gk], axis=1) + effort_nm * EFFORT_SCALE * direction
+
+
+def volume_cost(max_force: np.ndarray, fibre_length_m: np.ndarray) -> np.ndarray:
+    """Cost weight of each bundle's squared activation: its volume relative to the mean.
+
+    Volume is proportional to maximal force (PCSA) times optimal fibre length, so minimising
+    the volume-weighted sum of squared activations is an energy-like criterion under which
+    small muscles with good leverage, such as the deep six, do their share.
+    """
+    v = np.asarray(max_force, float) * np.asarray(fibre_length_m, float)
+    return v / v.mean()
+
+
+def share_moments(moment_arm: np.ndarray, max_force: np.ndarray, demand: np.ndarray, reserves=None,
+                  row_weight: np.ndarray | None = None, cost: np.ndarray | None = None) -> np.ndarray:
+    """Static optimisation: activations (n, B) of muscles with moment arms (n, B, m).
+
+    ``row_weight`` (n, m) scales how strictly each moment equation must balance; ``cost``
+    (B,) weights each bundle's squared activation (reserves cost 1).
+    """
+    A = np.swapaxes(moment_arm * max_force[None, :, None], 1, 2)  # (n, m, B)
+    if reserves is not None:
+        A = np.concatenate([A, np.broadcast_to(reserves, (A.shape[0],) + reserves.shape)], axis=2)
+    if row_weight is not None:
+        A = A * row_weight[:, :, None]
+        demand = demand * row_weight
+    B = moment_arm.shape[1]
+    c = np.ones(A.shape[2])
+    if cost is not None:
+        c[:B] = cost
+    a = solve_activations(A, demand, cost=c)
+    return a[:, :B]
+
+
+def roles(activation: np.ndarray, shortening_speed: np.ndarray, peak: np.ndarray | None = None) -> np.ndarray:
+    """Role of each bundle from its activation and shortening speed (m per radian of movement).
+
+    Parameters
+    ----------
+    activation, shortening_speed : (n, B) ndarray
+    peak : (n,) ndarray, optional
+        The highest activation of the pose (default: the row maximum of ``activation``).
+    """
+    out = np.full(activation.shape, "inactive", dtype=object)
+    if peak is None:
+        peak = activation.max(axis=1) if activation.size else np.zeros(activation.shape[0])
+    threshold = np.maximum(ACTIVE_THRESHOLD, ACTIVE_RELATIVE * peak)[:, None]
+    on = activation >= threshold
+    out[on & (shortening_speed > _STABLE_SPEED)] = "agonist"
+    out[on & (shortening_speed < -_STABLE_SPEED)] = "antagonist"
+    out[on & (np.abs(shortening_speed) <= _STABLE_SPEED)] = "stabiliser"
+    return out.astype(str)

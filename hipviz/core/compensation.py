@@ -1,0 +1,180 @@
+"""Lock pelvis, and how the pelvis compensates when it is free (lumbopelvic rhythm).
+
+The learner asks for a movement of the thigh in the room. With the pelvis locked, the hip
+alone moves (clamped to its range, with a warning). With the pelvis free, a share of the
+movement, and all of whatever exceeds the hip's range, is taken by the pelvis and lumbar
+spine following ``hipviz/data/compensation.toml``; the thigh then ends where it was asked.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from .kinematics import hip_rotation, pelvis_rotation
+from .pose import PoseBatch
+from .rotations import MIRROR_Z, cardan_zxy_angles
+
+__all__ = ["Rhythm", "load_rhythm", "compensate"]
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """Per-plane compensation rules (see ``compensation.toml``), degrees."""
+
+    rules: dict
+
+    def share(self, plane: str, thigh_deg: np.ndarray, strength: float) -> np.ndarray:
+        """Degrees of pelvis for ``thigh_deg`` (>= 0) of thigh movement in ``plane``."""
+        r = self.rules[plane]
+        onset = r["onset_deg_supple"] + strength * (r["onset_deg_stiff"] - r["onset_deg_supple"])
+        rate = r["rate_supple"] + strength * (r["rate_stiff"] - r["rate_supple"])
+        return np.minimum(rate * np.maximum(thigh_deg - onset, 0.0), r["max_deg"])
+
+
+@lru_cache(maxsize=8)
+def load_rhythm() -> Rhythm:
+    """Read ``hipviz/data/compensation.toml``."""
+    text = resources.files("hipviz.data").joinpath("compensation.toml").read_text()
+    return Rhythm(tomllib.loads(text))
+
+
+def _pelvis_from_thigh(thigh: np.ndarray, side: str, rhythm: Rhythm, strength: float) -> np.ndarray:
+    """Pelvis (tilt, obliquity, rotation) in degrees from thigh angles (degrees, canonical side)."""
+    f, a, r = thigh[:, 0], thigh[:, 1], thigh[:, 2]
+    tilt = -rhythm.share("flexion", np.maximum(f, 0), strength) + rhythm.share("extension", np.maximum(-f, 0), strength)
+    hike = rhythm.share("abduction", np.maximum(-a, 0), strength) - rhythm.share("adduction", np.maximum(a, 0), strength)
+    turn = rhythm.share("rotation", np.abs(r), strength) * np.sign(r)
+    s = 1.0 if side == "r" else -1.0
+    return np.column_stack([tilt, s * hike, s * turn])
+
+
+def compensate(poses: PoseBatch, side: str, ranges: dict, *, lock_pelvis: bool, strength: float,
+               rhythm: Rhythm | None = None, iterations: int = 4) -> tuple[PoseBatch, dict]:
+    """Turn requested thigh angles into hip, pelvis and lumbar angles.
+
+    Parameters
+    ----------
+    poses : PoseBatch
+        Requested angles, *unclamped*: the hip coordinates of ``side`` are the thigh
+        movement asked for (relative to the posture frame); pelvis values are the
+        starting pelvis posture.
+    side : {"r", "l"}
+        The moving leg.
+    ranges : dict
+        Coordinate ranges in degrees.
+    lock_pelvis : bool
+        True: the pelvis stays where it is and the hip is clamped to its range.
+    strength : float
+        Compensation strength 0..1 (ignored when locked).
+    rhythm : Rhythm, optional
+        Defaults to :func:`load_rhythm`.
+
+    Returns
+    -------
+    poses : PoseBatch
+        The reached pose (all coordinates within range), with warnings.
+    info : dict
+        ``requested_thigh`` (n, 3) degrees, ``pelvis_moved_deg`` (n,) angle the pelvis
+        turned away from its starting orientation.
+    """
+    if not 0.0 <= strength <= 1.0:
+        raise ValueError(f"compensation strength must be between 0 and 1, found {strength:g}")
+    rhythm = rhythm or load_rhythm()
+    names = [f"hip_flexion_{side}", f"hip_adduction_{side}", f"hip_rotation_{side}"]
+    other = "l" if side == "r" else "r"
+    request = np.column_stack([poses.degrees(n) for n in names])
+    start = np.column_stack([poses.degrees(n) for n in ("pelvis_tilt", "pelvis_obliquity", "pelvis_rotation")])
+    lo = np.array([ranges[n][0] for n in names])
+    hi = np.array([ranges[n][1] for n in names])
+    warnings = list(poses.warnings)
+    q = poses.q.copy()
+    col = {n: i for i, n in enumerate(_coordinate_names())}
+
+    def R_pelvis(p):
+        p = np.radians(p)
+        return pelvis_rotation(p[:, 0], p[:, 1], p[:, 2])
+
+    def hip_from(pelvis_deg, thigh_deg, leg):
+        R_th = hip_rotation(*np.radians(thigh_deg).T, leg)
+        R = np.swapaxes(R_pelvis(pelvis_deg), -1, -2) @ R_th
+        if leg == "l":
+            R = MIRROR_Z @ R @ MIRROR_Z
+        return np.degrees(cardan_zxy_angles(R))
+
+    other_thigh = np.degrees(poses.q[:, [col[f"hip_flexion_{other}"], col[f"hip_adduction_{other}"], col[f"hip_rotation_{other}"]]])
+    if lock_pelvis:
+        pelvis = start
+        hip = np.clip(request, lo, hi)
+        bad = np.abs(hip - request) > 1e-9
+        for j, label in enumerate(("flexion", "adduction", "rotation")):
+            if bad[:, j].any():
+                k = int(np.argmax(np.abs(hip - request)[:, j]))
+                warnings.append(f"with the pelvis locked the hip alone reaches {hip[k, j]:g} deg of {label} "
+                                f"({names[j]}), not the {request[k, j]:g} deg asked for; unlock the pelvis to let it help")
+        other_hip = other_thigh
+    else:
+        # the other thigh stays where it is in the room (standing or lying on it)
+        R0 = R_pelvis(start)
+        other_room = np.degrees(cardan_zxy_angles(_mirror(R0 @ hip_rotation(*np.radians(other_thigh).T, other), other)))
+        req_room = np.degrees(cardan_zxy_angles(_mirror(R0 @ hip_rotation(*np.radians(request).T, side), side)))
+        pelvis = start + _pelvis_from_thigh(req_room, side, rhythm, strength)
+        for _ in range(iterations):
+            hip = hip_from(pelvis, req_room, side)
+            over = hip - np.clip(hip, lo, hi)  # what the hip cannot do, the pelvis must
+            if np.abs(over).max() < 1e-6:
+                break
+            # hip flexion = thigh flexion + anterior tilt; hip adduction = thigh adduction +
+            # obliquity (right side up, mirrored on the left); hip rotation = thigh rotation -
+            # pelvic rotation to the left (mirrored on the left)
+            s = 1.0 if side == "r" else -1.0
+            pelvis = pelvis + np.column_stack([-over[:, 0], -s * over[:, 1], s * over[:, 2]])
+        plo = np.array([ranges[n][0] for n in ("pelvis_tilt", "pelvis_obliquity", "pelvis_rotation")])
+        phi = np.array([ranges[n][1] for n in ("pelvis_tilt", "pelvis_obliquity", "pelvis_rotation")])
+        pelvis = np.clip(pelvis, plo, phi)
+        hip = np.clip(hip_from(pelvis, req_room, side), lo, hi)
+        other_hip = hip_from(pelvis, other_room, other)
+        reached = np.degrees(cardan_zxy_angles(_mirror(R_pelvis(pelvis) @ hip_rotation(*np.radians(hip).T, side), side)))
+        miss = np.abs(reached - req_room).max(axis=1)
+        if (miss > 0.5).any():
+            k = int(np.argmax(miss))
+            warnings.append(f"even with the pelvis helping, the thigh stops {miss[k]:.1f} deg short of the request")
+    # keep the trunk upright: the lumbar spine takes up the pelvic movement (within its range)
+    d = pelvis - start
+    lumbar = np.degrees(poses.q[:, [col["lumbar_flexion"], col["lumbar_bending"], col["lumbar_rotation"]]])
+    if not lock_pelvis:
+        lumbar = lumbar + np.column_stack([-d[:, 0], d[:, 1], -d[:, 2]])
+    for j, n in enumerate(("lumbar_flexion", "lumbar_bending", "lumbar_rotation")):
+        lumbar[:, j] = np.clip(lumbar[:, j], *ranges[n])
+    other_names = [f"hip_flexion_{other}", f"hip_adduction_{other}", f"hip_rotation_{other}"]
+    olo = np.array([ranges[n][0] for n in other_names])
+    ohi = np.array([ranges[n][1] for n in other_names])
+    other_hip = np.clip(other_hip, olo, ohi)
+    for j, n in enumerate(names):
+        q[:, col[n]] = np.radians(hip[:, j])
+    for j, n in enumerate(other_names):
+        q[:, col[n]] = np.radians(other_hip[:, j])
+    for j, n in enumerate(("pelvis_tilt", "pelvis_obliquity", "pelvis_rotation")):
+        q[:, col[n]] = np.radians(pelvis[:, j])
+    for j, n in enumerate(("lumbar_flexion", "lumbar_bending", "lumbar_rotation")):
+        q[:, col[n]] = np.radians(lumbar[:, j])
+    moved = _angle_between(R_pelvis(start), R_pelvis(pelvis))
+    return PoseBatch(q, warnings), {"requested_thigh": request, "pelvis_moved_deg": moved}
+
+
+def _mirror(R: np.ndarray, leg: str) -> np.ndarray:
+    return MIRROR_Z @ R @ MIRROR_Z if leg == "l" else R
+
+
+def _angle_between(Ra: np.ndarray, Rb: np.ndarray) -> np.ndarray:
+    c = (np.trace(np.swapaxes(Ra, -1, -2) @ Rb, axis1=-2, axis2=-1) - 1.0) / 2.0
+    return np.degrees(np.arccos(np.clip(c, -1.0, 1.0)))
+
+
+def _coordinate_names():
+    from .pose import COORDINATES
+    return COORDINATES
+
