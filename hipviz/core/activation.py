@@ -184,14 +184,16 @@ def volume_cost(max_force: np.ndarray, fibre_length_m: np.ndarray) -> np.ndarray
     return v / v.mean()
 
 
-def share_moments(moment_arm: np.ndarray, max_force: np.ndarray, demand: np.ndarray, reserves=None,
+def share_moments(moment_arm: np.ndarray, force: np.ndarray, demand: np.ndarray, reserves=None,
                   row_weight: np.ndarray | None = None, cost: np.ndarray | None = None) -> np.ndarray:
     """Static optimisation: activations (n, B) of muscles with moment arms (n, B, m).
 
+    ``force`` is each bundle's force at full activation, (B,) or per pose (n, B);
     ``row_weight`` (n, m) scales how strictly each moment equation must balance; ``cost``
     (B,) weights each bundle's squared activation (reserves cost 1).
     """
-    A = np.swapaxes(moment_arm * max_force[None, :, None], 1, 2)  # (n, m, B)
+    F = np.broadcast_to(np.asarray(force, float), moment_arm.shape[:2])
+    A = np.swapaxes(moment_arm * F[:, :, None], 1, 2)  # (n, m, B)
     if reserves is not None:
         A = np.concatenate([A, np.broadcast_to(reserves, (A.shape[0],) + reserves.shape)], axis=2)
     if row_weight is not None:

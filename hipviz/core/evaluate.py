@@ -7,6 +7,7 @@ import numpy as np
 
 from .activation import load_segments, movement_direction
 from .compensation import compensate
+from .force_length import force_length_factor
 from .kinematics import segment_transforms
 from .model import Model
 from .paths import PathSet, path_kinematics
@@ -60,7 +61,8 @@ def _muscle_state(ps: PathSet, poses: PoseBatch, c: str, T_pel: np.ndarray, with
         R, t = T_pel[:, :3, :3], T_pel[:, :3, 3]
         paths = [np.einsum("pij,pkj->pki", R, p * flip) + t[:, None, :] for p in out["paths"]]
     arms = out["lumbar_moment_arm"] if trunk else out["moment_arm"]
-    return MuscleState(ps.muscle_ids, ps.bundle_names, ps.max_force, out["length"], arms, paths)
+    capacity = ps.max_force * force_length_factor(out["length"], ps.shortest, ps.longest)
+    return MuscleState(ps.muscle_ids, ps.bundle_names, ps.max_force, out["length"], arms, paths, capacity)
 
 
 def _auto_direction(poses: PoseBatch, c: str) -> np.ndarray:

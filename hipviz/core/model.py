@@ -14,7 +14,8 @@ import numpy as np
 from .._paths import shipped_dir
 from .landmarks import read_landmarks
 from .muscles import MuscleSpec, load_muscle_specs
-from .paths import PathSet, compile_paths
+from .force_length import length_range
+from .paths import PathSet, compile_paths, path_kinematics
 from .pose import load_ranges
 from .postures import Posture, load_postures
 
@@ -160,4 +161,19 @@ def assemble_model(landmarks: dict, meshes: dict, *, muscle_dir=None) -> Model:
         model.canonical[s] = canonical_landmarks(landmarks, s)
         model.paths[s] = compile_paths(specs, model.canonical[s])
         model.trunk_paths[s] = compile_paths(trunk, model.canonical[s])
+        _attach_length_ranges(model, s)
     return model
+
+
+def _attach_length_ranges(model: Model, s: str) -> None:
+    """Shortest and longest lengths of every bundle over the joints' ranges (for force-length)."""
+    r = model.ranges
+    rng = {"flexion": r[f"hip_flexion_{s}"], "adduction": r[f"hip_adduction_{s}"],
+           "rotation": r[f"hip_rotation_{s}"], "knee": r[f"knee_flexion_{s}"]}
+    ps = model.paths[s]
+    ps.shortest, ps.longest = length_range(lambda q, k: path_kinematics(ps, q, k)["length"], rng)
+    tp = model.trunk_paths[s]
+    lum = {"flexion": r["lumbar_flexion"], "adduction": r["lumbar_bending"], "rotation": r["lumbar_rotation"],
+           "knee": (0.0, 0.0)}
+    tp.shortest, tp.longest = length_range(
+        lambda q, k: path_kinematics(tp, np.zeros_like(q), k, q)["length"], lum, steps=(8, 6, 5, 1))

@@ -67,6 +67,8 @@ class PathSet:
     hip_center: np.ndarray
     knee_center: np.ndarray
     lumbosacral: np.ndarray
+    shortest: np.ndarray | None = None
+    longest: np.ndarray | None = None
     draw_index: list[np.ndarray] = field(default_factory=list)
     _cache: dict = field(default_factory=dict, repr=False)
 

@@ -27,6 +27,9 @@ class MuscleState:
         About hip flexion, hip adduction, hip internal rotation and knee flexion.
     paths : list of (n, k_b, 3) ndarray, optional
         Each bundle's polyline in the room frame (metres).
+    capacity : (n, B) ndarray, optional
+        Force capacity in this pose, newtons: maximal force times the active force-length
+        factor (see :mod:`hipviz.core.force_length`).
     activation : (n, B) ndarray, optional
         Activation 0..1 when a movement was evaluated (see :mod:`hipviz.core.activation`).
     role : (n, B) ndarray of str, optional
@@ -39,6 +42,7 @@ class MuscleState:
     length: np.ndarray
     moment_arm: np.ndarray
     paths: list[np.ndarray] | None = None
+    capacity: np.ndarray | None = None
     activation: np.ndarray | None = None
     role: np.ndarray | None = None
 
@@ -144,6 +148,7 @@ class State:
             entry = {
                 "muscle": mid, "bundle": bname, "side": _SIDE_NAME[c],
                 "max_force_n": round(float(ms.max_force[b]), 1),
+                "force_capacity_n": round(float(ms.capacity[i, b]), 1) if ms.capacity is not None else None,
                 "length_cm": round(float(ms.length[i, b] * 100), 3),
                 "moment_arms_cm": {k: round(float(ms.moment_arm[i, b, j] * 100), 3)
                                    for j, k in enumerate(("flexion", "adduction", "rotation", "knee"))},

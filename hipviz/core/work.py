@@ -69,7 +69,7 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
     reserves[3] = (-ext, flex)
     gravity_only = demand - effort_nm * EFFORT_SCALE * direction
     ps = state.model.paths[c]
-    act = share_moments(ms.moment_arm, ms.max_force, demand, reserves, row_weights(direction, gravity_only),
+    act = share_moments(ms.moment_arm, ms.capacity, demand, reserves, row_weights(direction, gravity_only),
                         volume_cost(ps.max_force, ps.fibre_length))
     speed = np.einsum("pbq,pq->pb", ms.moment_arm, direction)
     ms.activation = act
@@ -79,7 +79,7 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
     state.extra["demand_nm"] = demand
 
     # trunk: the pull of the hip muscles on the pelvis, the upper body's weight, compensation
-    tau_hip = np.einsum("pbq,pb->pq", ms.moment_arm[:, :, :3] * ms.max_force[None, :, None], act)
+    tau_hip = np.einsum("pbq,pb->pq", ms.moment_arm[:, :, :3] * ms.capacity[:, :, None], act)
     K = geom["axes"][:, :3]                       # rows are the hip axes
     M = np.linalg.solve(K, tau_hip[..., None])[..., 0]  # moment vector on the femur (K M = tau)
     p = state.poses
@@ -105,10 +105,11 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
         d_L = d_L * _LEFT_LUMBAR
     trunk = state.trunk
     arms = np.concatenate([trunk["r"].moment_arm, trunk["l"].moment_arm * _LEFT_LUMBAR], axis=1)
-    forces = np.concatenate([trunk["r"].max_force, trunk["l"].max_force])
+    forces = np.concatenate([trunk["r"].capacity, trunk["l"].capacity], axis=1)
     tp = state.model.trunk_paths
     fib = np.concatenate([tp["r"].fibre_length, tp["l"].fibre_length])
-    a_t = share_moments(arms, forces, tau_L, cost=volume_cost(forces, fib))
+    f_max = np.concatenate([tp["r"].max_force, tp["l"].max_force])
+    a_t = share_moments(arms, forces, tau_L, cost=volume_cost(f_max, fib))
     s_t = np.einsum("pbq,pq->pb", arms, d_L)
     nr = trunk["r"].max_force.size
     trunk["r"].activation, trunk["l"].activation = a_t[:, :nr], a_t[:, nr:]
