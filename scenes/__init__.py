@@ -1,0 +1,1 @@
+"""Lessons a teacher steps through (TOML files; see :mod:`hipviz.io.scenes` for the format)."""

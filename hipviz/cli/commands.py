@@ -151,6 +151,32 @@ def cmd_render(argv: list[str]) -> int:
     return 0
 
 
+def cmd_import_bones(argv: list[str]) -> int:
+    p = _Parser(prog="hipviz import-bones",
+                description="Register your own bone meshes (STL, OBJ, PLY, GLB, VTP) and landmark files into "
+                            "hipviz's frames; writes a folder to use with --bones.")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="new folder to write (never overwritten)")
+    for bone in ("pelvis", "femur-r", "femur-l", "tibia-r", "tibia-l"):
+        p.add_argument(f"--{bone}", nargs=2, metavar=("MESH", "LANDMARKS.toml"),
+                       help=f"the {bone.replace('-', ' ')} mesh and its landmark file")
+    args = p.parse_args(argv)
+    bones = {b.replace("-", "_"): tuple(getattr(args, b.replace("-", "_")))
+             for b in ("pelvis", "femur-r", "femur-l", "tibia-r", "tibia-l") if getattr(args, b.replace("-", "_"))}
+    if not bones:
+        raise UserError("give at least one bone, e.g. --pelvis pelvis.stl pelvis.landmarks.toml")
+    from ..io.bones import BoneImportError, import_bones
+    try:
+        report = import_bones(args.output, bones)
+        import hipviz
+        hipviz.load_model(report.folder)
+    except (BoneImportError, ValueError) as exc:
+        raise UserError(str(exc)) from None
+    for note in report.notes:
+        print(f"note: {note}")
+    print(f"wrote {report.folder}; use it with: hipviz --bones {report.folder}  (or any subcommand's --bones)")
+    return 0
+
+
 def run_window(argv: list[str]) -> int:
     """Open the desktop window (or take a screenshot of it with ``--screenshot``)."""
     try:
@@ -160,4 +186,5 @@ def run_window(argv: list[str]) -> int:
     return run(argv)
 
 
-SUBCOMMANDS = {"pose": cmd_pose, "moment-arms": cmd_moment_arms, "render": cmd_render}
+SUBCOMMANDS = {"pose": cmd_pose, "moment-arms": cmd_moment_arms, "render": cmd_render,
+               "import-bones": cmd_import_bones}

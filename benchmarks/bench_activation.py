@@ -1,0 +1,46 @@
+"""Activation benchmark: one pose (a slider step) and a 1,000-pose movement.
+
+Run by hand: ``python benchmarks/bench_activation.py``. Target (issue 4): one pose well
+under 5 ms so a slider drag stays smooth.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import hipviz  # noqa: E402
+
+
+def best_of(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main() -> None:
+    model = hipviz.load_model()
+    pose = {"flexion": 60, "adduction": -10, "knee": 45}
+    hipviz.evaluate(model, pose, movement="flexion")
+    bare = best_of(lambda: hipviz.evaluate(model, pose), 30)
+    one = best_of(lambda: hipviz.evaluate(model, pose, movement="flexion"), 30)
+    free = best_of(lambda: hipviz.evaluate(model, {**pose, "flexion": 120}, movement="flexion", lock_pelvis=False), 30)
+    movie = {"flexion": np.linspace(0, 120, 1000), "knee": np.linspace(0, 90, 1000)}
+    many = best_of(lambda: hipviz.evaluate(model, movie, movement="auto", lock_pelvis=False), 3)
+    numbers = best_of(lambda: hipviz.evaluate(model, movie, movement="auto", lock_pelvis=False, with_paths=False), 3)
+    print(f"one pose, no activation (paths, both legs, trunk): {bare * 1e3:7.2f} ms")
+    print(f"one pose with activation:                          {one * 1e3:7.2f} ms  (target well under 5 ms; "
+          f"activation itself {max(one - bare, 0) * 1e3:.2f} ms)")
+    print(f"one pose, pelvis free, with activation:            {free * 1e3:7.2f} ms")
+    print(f"1,000-pose movement with activation and paths:     {many * 1e3:7.1f} ms  ({many / 1000 * 1e3:.3f} ms a pose)")
+    print(f"1,000-pose movement, numbers only:                 {numbers * 1e3:7.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
