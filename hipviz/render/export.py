@@ -1,0 +1,109 @@
+"""``render_png``: one picture of an evaluated state, off-screen, no display needed."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .style import RenderStyle
+
+__all__ = ["render_png", "default_caption"]
+
+
+def _deg(x: float) -> str:
+    return f"{x:.0f}\N{DEGREE SIGN}"
+
+
+def _kv(name: str, value: float) -> str:
+    """``"flexion 90°"`` with a no-break space, so that wrapping never separates name and value."""
+    return f"{name}\N{NO-BREAK SPACE}{_deg(value)}"
+
+
+def default_caption(state, i: int = 0) -> str:
+    """Words for pose ``i``: side, hip and knee angles, posture, and the pelvis if it moved.
+
+    Examples
+    --------
+    Two lines (a third names the pelvis angles when the pelvis has moved)::
+
+        Right hip: flexion 90°, adduction 0°, rotation 0°
+        Knee flexion 90° · standing
+    """
+    c = state.side
+    p = state.poses
+    side = "Right" if c == "r" else "Left"
+    a = {k: float(p.degrees(f"{k}_{c}")[i]) for k in ("hip_flexion", "hip_adduction", "hip_rotation", "knee_flexion")}
+    lines = [f"{side} hip: {_kv('flexion', a['hip_flexion'])}, {_kv('adduction', a['hip_adduction'])}, "
+             f"{_kv('rotation', a['hip_rotation'])}",
+             f"Knee {_kv('flexion', a['knee_flexion'])} \N{MIDDLE DOT} {state.posture.name.replace('_', ' ')}"]
+    # Pelvis words with the signs of ranges.toml: + anterior tilt, + right side up, + rotated to the left.
+    words = {"tilt": ("anterior tilt", "posterior tilt"), "obliquity": ("right side up", "left side up"),
+             "rotation": ("rotated left", "rotated right")}
+    moved = []
+    for k, (pos, neg) in words.items():
+        v = float(p.degrees(f"pelvis_{k}")[i])
+        if abs(v) > 0.5:
+            moved.append(_kv(pos if v > 0 else neg, abs(v)))
+    if moved:
+        lines.append("Pelvis: " + ", ".join(moved))
+    return "\n".join(lines)
+
+
+def render_png(state, path, *, view: str = "oblique", size: tuple[int, int] = (1600, 1000), muscles: bool = True,
+               i: int = 0, style: RenderStyle | None = None, transparent: bool = False,
+               caption: str | None = None) -> Path:
+    """Render pose ``i`` of a state to a PNG file, off-screen.
+
+    Parameters
+    ----------
+    state : hipviz.State
+        From :func:`hipviz.evaluate` (with paths, for muscles).
+    path : str or Path
+        Output ``.png`` file; its folder must exist.
+    view : str, default: "oblique"
+        A camera preset of :data:`hipviz.render.VIEWS` (front, back, left, right, side, top, oblique).
+    size : (int, int), default: (1600, 1000)
+        Width and height in pixels.
+    muscles : bool, default: True
+        Draw the muscle bundles.
+    i : int, default: 0
+        Pose of the batch to draw.
+    style : RenderStyle, optional
+        Default: ``RenderStyle()`` (white background, 8x multisampling).
+    transparent : bool, default: False
+        Write an RGBA picture whose background is transparent.
+    caption : str, optional
+        Caption at the top left; default :func:`default_caption` (side, angles, posture);
+        ``""`` for none.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Examples
+    --------
+    >>> import hipviz
+    >>> from hipviz.render import render_png
+    >>> state = hipviz.evaluate(hipviz.load_model(), {"flexion": 90, "knee": 90})
+    >>> render_png(state, "/tmp/hip.png", view="side")  # doctest: +SKIP
+    PosixPath('/tmp/hip.png')
+    """
+    import pyvista as pv
+
+    from .scene import HipScene
+
+    out = Path(path)
+    w, h = (int(v) for v in size)
+    if w < 16 or h < 16:
+        raise ValueError(f"size must be at least 16 x 16 pixels, found {w} x {h}")
+    style = style or RenderStyle()
+    plotter = pv.Plotter(off_screen=True, window_size=(w, h), lighting="light_kit")
+    try:
+        scene = HipScene(plotter, state.model, style=style)
+        scene.update(state, i)
+        scene.set_muscles_visible(muscles)
+        scene.set_caption(default_caption(state, i) if caption is None else caption)
+        scene.set_view(view)
+        plotter.screenshot(str(out), transparent_background=transparent, window_size=(w, h))
+    finally:
+        plotter.close()
+    return out

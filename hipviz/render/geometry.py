@@ -1,0 +1,177 @@
+"""Tube meshes around muscle paths and camera fitting, in plain numpy (no VTK).
+
+Tubes are built here rather than with ``vtkTubeFilter`` so that a bundle's mesh keeps a fixed
+topology: when the pose changes only its points and normals are rewritten, in place.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["tube_point_count", "tube_faces", "tube_points", "fit_camera"]
+
+
+def tube_point_count(k: int, sides: int) -> int:
+    """Points of a capped tube along ``k`` path points with ``sides`` facets."""
+    return k * sides + 2 * (sides + 1)
+
+
+def tube_faces(k: int, sides: int) -> np.ndarray:
+    """Connectivity of a capped tube, in VTK's flat ``[3, a, b, c, 3, ...]`` form.
+
+    Parameters
+    ----------
+    k : int
+        Number of path points (rings), at least 2.
+    sides : int
+        Facets around the tube.
+
+    Returns
+    -------
+    (4 * n_triangles,) int ndarray
+        Point layout as in :func:`tube_points`: ``k`` rings of ``sides`` points, then for each
+        end a ring copy (with the cap's normal) and its centre.
+    """
+    m = sides
+    s = np.arange(m)
+    s1 = (s + 1) % m
+    j = np.arange(k - 1)[:, None]
+    a, b = j * m + s, j * m + s1
+    c, d = (j + 1) * m + s1, (j + 1) * m + s
+    side = np.concatenate([np.stack([a, b, c], -1).reshape(-1, 3), np.stack([a, c, d], -1).reshape(-1, 3)])
+    base0 = k * m
+    base1 = k * m + m + 1
+    cap0 = np.stack([np.full(m, base0 + m), base0 + s1, base0 + s], -1)
+    cap1 = np.stack([np.full(m, base1 + m), base1 + s, base1 + s1], -1)
+    tris = np.concatenate([side, cap0, cap1])
+    return np.hstack([np.full((len(tris), 1), 3), tris]).ravel().astype(np.int64)
+
+
+def _unit(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    n = np.linalg.norm(v, axis=-1, keepdims=True)
+    return v / np.where(n > 1e-12, n, 1.0), n[..., 0]
+
+
+def tube_points(paths: np.ndarray, radii: np.ndarray, sides: int) -> tuple[np.ndarray, np.ndarray]:
+    """Points and normals of capped tubes around several paths with the same point count.
+
+    Rings are oriented by parallel transport along each path, so the facets do not twist.
+
+    Parameters
+    ----------
+    paths : (B, k, 3) ndarray
+        Path points (metres), ``k >= 2``.
+    radii : (B,) ndarray
+        Tube radius of each path (metres).
+    sides : int
+        Facets around each tube.
+
+    Returns
+    -------
+    points, normals : (B, tube_point_count(k, sides), 3) ndarray
+    """
+    P = np.asarray(paths, float)
+    B, k, _ = P.shape
+    u, seg_len = _unit(P[:, 1:] - P[:, :-1])  # (B, k-1, 3)
+    # Zero-length segments take the direction of a neighbour (or +y).
+    for j in range(k - 1):
+        bad = seg_len[:, j] < 1e-9
+        if bad.any():
+            u[bad, j] = u[bad, j - 1] if j > 0 else np.array([0.0, 1.0, 0.0])
+    t = np.empty_like(P)
+    t[:, 0], t[:, -1] = u[:, 0], u[:, -1]
+    if k > 2:
+        mid, n_mid = _unit(u[:, :-1] + u[:, 1:])
+        t[:, 1:-1] = np.where(n_mid[..., None] > 1e-6, mid, u[:, 1:])
+    # Initial normal: perpendicular to t0 and to the axis least aligned with it.
+    axis = np.eye(3)[np.argmin(np.abs(t[:, 0]), axis=1)]
+    n = np.empty_like(P)
+    n[:, 0] = _unit(np.cross(t[:, 0], axis))[0]
+    for j in range(1, k):
+        cand = n[:, j - 1] - np.sum(n[:, j - 1] * t[:, j], -1, keepdims=True) * t[:, j]
+        cand, ln = _unit(cand)
+        bad = ln < 1e-6
+        if bad.any():
+            alt = np.eye(3)[np.argmin(np.abs(t[bad, j]), axis=1)]
+            cand[bad] = _unit(np.cross(t[bad, j], alt))[0]
+        n[:, j] = cand
+    b = np.cross(t, n)
+    theta = 2 * np.pi * np.arange(sides) / sides
+    ring = np.cos(theta)[None, None, :, None] * n[:, :, None] + np.sin(theta)[None, None, :, None] * b[:, :, None]
+    r = np.asarray(radii, float).reshape(B, 1, 1, 1)
+    body = (P[:, :, None] + r * ring).reshape(B, k * sides, 3)
+    body_n = ring.reshape(B, k * sides, 3)
+    cap_pts, cap_nrm = [], []
+    for end, sign in ((0, -1.0), (k - 1, 1.0)):
+        pts = np.concatenate([body[:, end * sides:(end + 1) * sides], P[:, end][:, None]], axis=1)
+        cap_pts.append(pts)
+        cap_nrm.append(np.repeat(sign * t[:, end][:, None], sides + 1, axis=1))
+    points = np.concatenate([body] + cap_pts, axis=1)
+    normals = np.concatenate([body_n] + cap_nrm, axis=1)
+    return points, normals
+
+
+def fit_camera(points: np.ndarray, direction, view_up, *, view_angle: float, aspect: float,
+               target=(-1.0, 1.0, -1.0, 1.0), parallel: bool = False) -> dict[str, np.ndarray]:
+    """A camera that shows every point inside a target rectangle of the picture.
+
+    Parameters
+    ----------
+    points : (N, 3) ndarray
+        Points that must be visible (metres).
+    direction : (3,) array_like
+        From the scene towards the camera.
+    view_up : (3,) array_like
+        Roughly "up" on screen (made orthogonal to ``direction``).
+    view_angle : float
+        Vertical field of view in degrees.
+    aspect : float
+        Picture width / height.
+    target : (x0, x1, y0, y1), default: the whole picture
+        Rectangle in normalised device coordinates (-1..1) the points must fill; the
+        tighter direction touches its edges, the other is centred.
+    parallel : bool, default: False
+        Fit for a parallel (orthographic) projection instead of a perspective one.
+
+    Returns
+    -------
+    dict
+        ``position``, ``focal_point`` (metres), ``view_up`` (unit vector) and, for
+        ``parallel``, ``parallel_scale`` (half the picture's height, metres).
+    """
+    P = np.asarray(points, float)
+    back = _unit(np.asarray(direction, float))[0]
+    right = _unit(np.cross(np.asarray(view_up, float), back))[0]
+    up = np.cross(back, right)
+    c = 0.5 * (P.min(0) + P.max(0))
+    q = P - c
+    x, y, z = q @ right, q @ up, q @ back
+    ty = np.tan(np.radians(view_angle) / 2)
+    tx = ty * aspect
+    x0, x1, y0, y1 = target
+
+    def feasible(d: float, coord: np.ndarray, lo: float, hi: float, tan: float):
+        depth = d - z
+        low = np.max(coord - hi * tan * depth)  # shift must be >= this
+        high = np.min(coord - lo * tan * depth)  # and <= this
+        return low <= high, 0.5 * (low + high)
+
+    extent = float(np.max(np.abs(q))) + 1e-6
+    if parallel:
+        scale = max(np.ptp(x) / ((x1 - x0) * aspect), np.ptp(y) / (y1 - y0), 1e-6)
+        sx = 0.5 * (x.min() + x.max()) - 0.5 * (x0 + x1) * scale * aspect
+        sy = 0.5 * (y.min() + y.max()) - 0.5 * (y0 + y1) * scale
+        focal = c + sx * right + sy * up
+        return {"position": focal + (float(z.max()) + 4 * extent) * back, "focal_point": focal,
+                "view_up": up, "parallel_scale": scale}
+    d_lo, d_hi = float(z.max()) + 1e-4, float(z.max()) + 100 * extent / min(tx, ty)
+    for _ in range(60):
+        d = 0.5 * (d_lo + d_hi)
+        if feasible(d, x, x0, x1, tx)[0] and feasible(d, y, y0, y1, ty)[0]:
+            d_hi = d
+        else:
+            d_lo = d
+    d = d_hi
+    sx = feasible(d, x, x0, x1, tx)[1]
+    sy = feasible(d, y, y0, y1, ty)[1]
+    focal = c + sx * right + sy * up
+    return {"position": focal + d * back, "focal_point": focal, "view_up": up}

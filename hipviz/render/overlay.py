@@ -1,0 +1,273 @@
+"""The 2D overlay of the 3D view: legend (muscle groups or activation colour bar) and caption.
+
+Everything is laid out in pixels from the window size, with text measured by VTK's text
+renderer, so labels never overlap and keep their share of the picture at any window size.
+The legend sits in a column at the right, the caption at the top left; :meth:`Overlay.layout`
+returns the free rectangle that the camera fits the body into.
+"""
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+import numpy as np
+import vtkmodules.vtkRenderingFreeType  # noqa: F401  (the text renderer implementation)
+from vtkmodules.util.numpy_support import numpy_to_vtk
+from vtkmodules.vtkCommonCore import vtkPoints
+from vtkmodules.vtkCommonDataModel import vtkPolyData
+from vtkmodules.vtkRenderingCore import vtkActor2D, vtkPolyDataMapper2D, vtkTextActor, vtkTextProperty, vtkTextRenderer
+
+from . import colors
+from .muscles import cell_array
+from .style import RenderStyle
+
+__all__ = ["Overlay", "LegendEntry", "wrap_caption"]
+
+_REFERENCE_HEIGHT = 1000.0
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One legend row: a swatch (``"square"``, ``"ring"`` or ``"bar"``) and its words."""
+
+    label: str
+    color: tuple[float, float, float] = (0.5, 0.5, 0.5)
+    shape: str = "square"
+
+
+def wrap_caption(text: str, width: int, sep: str = " \N{MIDDLE DOT} ") -> str:
+    """Wrap ``text`` to ``width`` characters, breaking preferably at ``" · "`` separators."""
+    lines: list[str] = []
+    for par in text.split("\n"):
+        current = ""
+        for token in par.split(sep):
+            candidate = token if not current else current + sep + token
+            if len(candidate) <= width or not current:
+                current = candidate
+            else:
+                lines.append(current)
+                current = token
+        lines += textwrap.wrap(current, width) or [""]
+    return "\n".join(lines)
+
+
+class Overlay:
+    """Legend, colour bar and caption drawn over a renderer.
+
+    Parameters
+    ----------
+    renderer : vtkRenderer
+    style : RenderStyle
+    """
+
+    def __init__(self, renderer, style: RenderStyle) -> None:
+        self.renderer = renderer
+        self.style = style
+        self.title = ""
+        self.entries: list[LegendEntry] = []
+        self.caption = ""
+        self._texts: list[vtkTextActor] = []
+        self._caption = self._new_text(bold=True)
+        self._swatch_poly = vtkPolyData()
+        mapper = vtkPolyDataMapper2D()
+        mapper.SetInputData(self._swatch_poly)
+        mapper.SetColorModeToDirectScalars()
+        mapper.SetScalarModeToUseCellData()
+        self._swatches = vtkActor2D()
+        self._swatches.SetMapper(mapper)
+        renderer.AddActor(self._swatches)
+        self._size: tuple[int, int] | None = None
+        self._dirty = True
+        self.free_rect = (0.0, 0.0, 1.0, 1.0)
+
+    # -- content -------------------------------------------------------------------------
+    def set_legend(self, title: str, entries: list[LegendEntry]) -> None:
+        """Replace the legend's title and rows (laid out at the next :meth:`layout`)."""
+        if title != self.title or entries != self.entries:
+            self.title, self.entries = title, list(entries)
+            self._dirty = True
+
+    def set_caption(self, text: str) -> None:
+        """Caption text at the top left ("" for none)."""
+        if text != self.caption:
+            self.caption = text
+            self._dirty = True
+
+    def set_style(self, style: RenderStyle) -> None:
+        self.style = style
+        self._dirty = True
+
+    # -- layout --------------------------------------------------------------------------
+    def _new_text(self, *, bold: bool = False) -> vtkTextActor:
+        actor = vtkTextActor()
+        tp = actor.GetTextProperty()
+        tp.SetFontFamilyToArial()
+        tp.SetBold(bold)
+        tp.SetShadow(False)
+        tp.SetJustificationToLeft()
+        tp.SetVerticalJustificationToTop()
+        actor.GetPositionCoordinate().SetCoordinateSystemToDisplay()
+        self.renderer.AddActor(actor)
+        return actor
+
+    @staticmethod
+    def _measure(prop, text: str, dpi: int) -> tuple[int, int]:
+        if not text:
+            return 0, 0
+        bb = [0, 0, 0, 0]
+        vtkTextRenderer.GetInstance().GetBoundingBox(prop, text, bb, dpi)
+        return bb[1] - bb[0], bb[3] - bb[2]
+
+    def font_px(self, height: int) -> int:
+        """Legend font size in pixels for a window ``height`` pixels high."""
+        return max(10, int(round(self.style.font_size * max(height, 300) / _REFERENCE_HEIGHT)))
+
+    def layout(self, width: int, height: int, *, force: bool = False) -> tuple[float, float, float, float]:
+        """Place legend and caption for a ``width`` x ``height`` window.
+
+        Returns
+        -------
+        (x0, x1, y0, y1) : tuple of float
+            The free part of the picture in normalised device coordinates (-1..1), where the
+            body should be fitted.
+        """
+        if not force and not self._dirty and self._size == (width, height):
+            return self.free_rect
+        self._size, self._dirty = (width, height), False
+        st = self.style
+        fg = st.text_rgb
+        dpi = 72
+        f = self.font_px(height)
+        margin = int(round(0.7 * f))
+        line = int(round(1.55 * f))
+        sw = int(round(1.05 * f))  # swatch size
+        quads: list[tuple[float, float, float, float, tuple]] = []
+
+        rows: list[tuple[str, LegendEntry | None, bool]] = []
+        if st.show_legend and self.entries:
+            if self.title:
+                rows.append((self.title, None, True))
+            rows += [(e.label, e, False) for e in self.entries]
+        n_texts = len(rows) + 4
+        while len(self._texts) < n_texts:
+            self._texts.append(self._new_text())
+        probe = vtkTextProperty()
+        probe.SetFontFamilyToArial()
+        probe.SetFontSize(f)
+        label_w = 0
+        for text, entry, is_title in rows:
+            probe.SetBold(is_title)
+            w, _ = self._measure(probe, text, dpi)
+            indent = 0 if is_title else sw + int(0.6 * f)
+            if entry is not None and entry.shape == "bar":
+                w = max(w, int(8 * f))
+                indent = 0
+            label_w = max(label_w, w + indent)
+        panel_w = label_w if rows else 0
+        x0 = width - margin - panel_w
+        y = height - margin
+        used = 0
+        for text, entry, is_title in rows:
+            actor = self._texts[used]
+            used += 1
+            tp = actor.GetTextProperty()
+            tp.SetFontSize(f)
+            tp.SetBold(is_title)
+            tp.SetColor(*fg)
+            actor.SetInput(text)
+            actor.SetVisibility(True)
+            if entry is not None and entry.shape == "bar":
+                # "Muscle activation" bar: gradient, then 0 % / 50 % / 100 % underneath.
+                bar_h = int(0.9 * f)
+                bar_w = max(label_w, int(8 * f))
+                actor.SetInput(text)
+                actor.SetPosition(x0, y)
+                y -= line
+                quads.append((x0 - 2, y - bar_h - 2, x0 + bar_w + 2, y + 2, fg))
+                ramp = colors.activation_ramp(48)
+                for j, c in enumerate(ramp):
+                    quads.append((x0 + bar_w * j / len(ramp), y - bar_h, x0 + bar_w * (j + 1) / len(ramp), y, tuple(c)))
+                y -= bar_h + int(0.25 * f)
+                for frac, lab in ((0.0, "0 %"), (0.5, "50 %"), (1.0, "100 %")):
+                    t = self._texts[used]
+                    used += 1
+                    tpt = t.GetTextProperty()
+                    tpt.SetFontSize(f)
+                    tpt.SetBold(False)
+                    tpt.SetColor(*fg)
+                    w, _ = self._measure(tpt, lab, dpi)
+                    t.SetInput(lab)
+                    t.SetPosition(x0 + frac * bar_w - frac * w, y)
+                    t.SetVisibility(True)
+                y -= line
+                continue
+            if entry is None:
+                actor.SetPosition(x0, y)
+            else:
+                actor.SetPosition(x0 + sw + int(0.6 * f), y)
+                cy = y - 0.5 * f - 0.5 * sw + 0.12 * f
+                self._swatch(quads, entry, x0, cy, sw, fg)
+            y -= line
+        for t in self._texts[used:]:
+            t.SetVisibility(False)
+        legend_bottom = y
+
+        # Caption: top left, bold, wrapped to the width left of the legend.
+        cf = int(round(1.3 * f))
+        cap = self._caption
+        ctp = cap.GetTextProperty()
+        ctp.SetFontSize(cf)
+        ctp.SetColor(*fg)
+        avail = width - 3 * margin - panel_w
+        cap_h = 0
+        if st.show_caption and self.caption:
+            char_w = max(self._measure(ctp, "abcdefghijklmnopqrstuvwxyz", dpi)[0] / 26, 1)
+            wrapped = wrap_caption(self.caption, max(int(avail / char_w), 12))
+            cap.SetInput(wrapped)
+            cap.SetPosition(margin, height - margin)
+            cap.SetVisibility(True)
+            cap_h = self._measure(ctp, wrapped, dpi)[1] + int(0.6 * f)
+        else:
+            cap.SetVisibility(False)
+        self._set_quads(quads)
+
+        # Free rectangle for the body, in normalised device coordinates.
+        right_px = width - (panel_w + 2 * margin if rows else margin)
+        if rows and legend_bottom > 0.55 * height and panel_w > 0.35 * width:
+            right_px = width - margin  # short, wide legend: fit below it instead
+        top_px = height - margin - cap_h
+        ndc = lambda px, size: 2.0 * px / size - 1.0  # noqa: E731
+        self.free_rect = (ndc(margin, width), ndc(right_px, width), ndc(margin, height), ndc(top_px, height))
+        return self.free_rect
+
+    @staticmethod
+    def _swatch(quads, entry: LegendEntry, x: float, y: float, s: int, fg) -> None:
+        if entry.shape == "ring":
+            b = max(2, int(0.22 * s))
+            quads += [(x, y, x + s, y + b, entry.color), (x, y + s - b, x + s, y + s, entry.color),
+                      (x, y, x + b, y + s, entry.color), (x + s - b, y, x + s, y + s, entry.color)]
+        else:
+            edge = colors.mix(entry.color, fg, 0.35)
+            quads.append((x - 1, y - 1, x + s + 1, y + s + 1, edge))
+            quads.append((x, y, x + s, y + s, entry.color))
+
+    def _set_quads(self, quads) -> None:
+        n = len(quads)
+        pts = np.zeros((4 * n, 3))
+        rgb = np.zeros((n, 3), dtype=np.uint8)
+        for i, (x0, y0, x1, y1, c) in enumerate(quads):
+            pts[4 * i:4 * i + 4, :2] = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+            rgb[i] = np.clip(np.asarray(c) * 255 + 0.5, 0, 255)
+        vpts = vtkPoints()
+        vpts.SetData(numpy_to_vtk(pts, deep=True))
+        self._swatch_poly.SetPoints(vpts)
+        self._swatch_poly.SetPolys(cell_array(np.arange(4 * n).reshape(n, 4)))
+        scal = numpy_to_vtk(rgb, deep=True)
+        scal.SetName("rgb")
+        self._swatch_poly.GetCellData().SetScalars(scal)
+        self._swatch_poly.Modified()
+        self._swatches.SetVisibility(n > 0)
+
+    def actors(self) -> list:
+        """Every 2D actor of the overlay (for tests and clean-up)."""
+        return [self._caption, self._swatches, *self._texts]

@@ -1,0 +1,250 @@
+"""Off-screen render tests: what a user sees, checked in pixels.
+
+Skipped (with the reason) when pyvista cannot render off-screen on this machine.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import hipviz
+
+pv = pytest.importorskip("pyvista", reason="pyvista is not installed")
+
+from hipviz.render import HipScene, RenderStyle, VIEWS, render_png  # noqa: E402
+from hipviz.render import colors  # noqa: E402
+
+SIZE = (800, 500)
+
+
+def _can_render() -> str | None:
+    try:
+        pl = pv.Plotter(off_screen=True, window_size=(32, 32))
+        pl.add_mesh(pv.Sphere())
+        img = pl.screenshot(return_img=True)
+        pl.close()
+        return None if img is not None and img.shape[:2] == (32, 32) else "off-screen screenshot came back empty"
+    except Exception as exc:  # noqa: BLE001 - any failure means: no off-screen GL here
+        return f"pyvista cannot render off-screen here: {exc}"
+
+
+_REASON = _can_render()
+pytestmark = pytest.mark.skipif(_REASON is not None, reason=_REASON or "")
+
+
+@pytest.fixture(scope="module")
+def model():
+    """The model, built once for this module (landmark-only bones from $HIPVIZ_TEST_BONES if set)."""
+    return hipviz.load_model(os.environ.get("HIPVIZ_TEST_BONES"))
+
+
+@pytest.fixture(scope="module")
+def scene(model):
+    """One off-screen plotter with a HipScene, without anti-aliasing (fast), reused by the tests."""
+    pl = pv.Plotter(off_screen=True, window_size=SIZE, lighting="light_kit")
+    sc = HipScene(pl, model, style=RenderStyle.interactive())
+    sc.update(hipviz.evaluate(model, {}))
+    sc.set_view("front")
+    yield sc
+    pl.close()
+
+
+def needs_bones(model):
+    if not model.mesh_files:
+        pytest.skip("the model has no bone meshes (meshes/*.ply not generated yet)")
+
+
+def shot(scene, state, view="front", i=0) -> np.ndarray:
+    """Float RGB image (h, w, 3) in 0..1 of ``state`` from ``view``."""
+    scene.update(state, i)
+    scene.set_view(view)
+    scene.plotter.render()
+    return scene.plotter.screenshot(return_img=True)[..., :3] / 255.0
+
+
+def chroma_mask(img: np.ndarray, rgb, tol: float = 0.09, min_value: float = 0.25) -> np.ndarray:
+    """Pixels whose colour, normalised by its brightest channel, is near that of ``rgb`` (shading-proof)."""
+    v = img.max(-1, keepdims=True)
+    target = np.asarray(rgb, float) / max(rgb)
+    return (v[..., 0] > min_value) & (np.abs(img / np.maximum(v, 1e-6) - target).max(-1) < tol)
+
+
+def grey_mask(img: np.ndarray) -> np.ndarray:
+    """Neutral grey pixels darker than the white background."""
+    v = img.max(-1)
+    return (v > 0.35) & (v < 0.93) & (img.max(-1) - img.min(-1) < 0.035)
+
+
+# -- render_png -------------------------------------------------------------------------
+def test_render_png_writes_png_of_requested_size_with_bone_pixels(model, tmp_path):
+    needs_bones(model)
+    from PIL import Image
+
+    out = render_png(hipviz.evaluate(model, {}), tmp_path / "bones.png", view="front", size=(640, 400),
+                     muscles=False, style=RenderStyle.interactive())
+    img = np.asarray(Image.open(out).convert("RGB")) / 255.0
+    assert img.shape == (400, 640, 3)
+    assert chroma_mask(img, colors.BONE_IVORY, tol=0.07, min_value=0.45).mean() > 0.01, "no bone-coloured pixels"
+
+
+def test_render_png_transparent_background_has_alpha(model, tmp_path):
+    from PIL import Image
+
+    out = render_png(hipviz.evaluate(model, {}), tmp_path / "t.png", size=(320, 200), transparent=True,
+                     style=RenderStyle.interactive(), caption="")
+    img = np.asarray(Image.open(out))
+    assert img.shape == (200, 320, 4)
+    alpha = img[..., 3]
+    assert alpha[0, 0] == 0 and alpha[-1, -1] == 0, "background is not transparent"
+    assert (alpha == 255).mean() > 0.01, "nothing opaque was drawn"
+
+
+def test_render_png_rejects_an_unknown_view(model, tmp_path):
+    with pytest.raises(ValueError, match="unknown view"):
+        render_png(hipviz.evaluate(model, {}), tmp_path / "x.png", view="diagonal", size=(64, 64))
+
+
+# -- HipScene: pixels -------------------------------------------------------------------
+def test_changing_the_pose_changes_the_pixels(scene, model):
+    a = shot(scene, hipviz.evaluate(model, {"flexion": 0}), "side")
+    b = shot(scene, hipviz.evaluate(model, {"flexion": 90}), "side")
+    changed = np.abs(a - b).max(-1) > 0.1
+    assert changed.mean() > 0.01
+
+
+def test_front_view_shows_each_muscle_group_colour(scene, model, capfd):
+    img = shot(scene, hipviz.evaluate(model, {}), "front")
+    assert "Traceback" not in capfd.readouterr().err, "an error was raised while rendering"
+    # The body's right is on the picture's left in a front view.
+    labels = scene.side_labels.actors
+    assert labels["r"].GetVisibility() and labels["r"].GetPosition()[0] < labels["l"].GetPosition()[0]
+    # Mask out the legend (right-hand column) so that only the 3D view is counted.
+    body = img[:, : int(0.6 * img.shape[1])]
+    for group in ("anterior", "medial", "lateral"):
+        frac = chroma_mask(body, colors.GROUP_COLORS[group]).mean()
+        assert frac > 0.001, f"no {group} colour in the front view ({frac:.5f})"
+
+
+def test_activation_colours_and_grey_inactive(scene, model):
+    state = hipviz.evaluate(model, {"flexion": 30})
+    ms = state.muscles["r"]
+    B = len(ms.muscle_ids)
+    on = np.array([m in ("iliopsoas", "rectus_femoris", "sartorius", "tensor_fasciae_latae") for m in ms.muscle_ids])
+    ms.activation = np.where(on, 0.8, 0.0)[None, :].repeat(state.n, 0)
+    assert ms.activation.shape == (state.n, B)
+    img = shot(scene, state, "front")[:, : int(0.6 * SIZE[0])]
+    hot = chroma_mask(img, colors.activation_colors(0.8), tol=0.12).mean()
+    grey = grey_mask(img).mean()
+    assert hot > 0.002, "activation colour missing"
+    assert grey > 0.005, "inactive muscles are not grey"
+    assert scene.overlay.title == "Muscle activation"
+    key = ("r", "iliopsoas", ms.bundle_names[ms.muscle_ids.index("iliopsoas")])
+    assert scene.muscles.radius(("r", "gracilis", "main")) < scene.muscles.radius(key)
+    # Back to group colours without activation: the legend follows.
+    shot(scene, hipviz.evaluate(model, {}), "front")
+    assert scene.overlay.title == "Muscle groups"
+
+
+def test_antagonists_are_blue(scene, model):
+    state = hipviz.evaluate(model, {})
+    ms = state.muscles["r"]
+    ms.activation = np.full((state.n, len(ms.muscle_ids)), 0.5)
+    ms.role = np.full((state.n, len(ms.muscle_ids)), "antagonist", dtype=object)
+    scene.update(state)
+    assert np.allclose(scene.bundle_color(("r", "gracilis", "main")), colors.antagonist_colors(0.5))
+
+
+def test_asis_ring_turns_to_the_warning_colour_when_the_pelvis_moves(scene, model):
+    shot(scene, hipviz.evaluate(model, {}), "front")
+    assert not scene.markers.moved
+    img = shot(scene, hipviz.evaluate(model, {"pelvis_tilt": 12}), "front")[:, : int(0.6 * SIZE[0])]
+    assert scene.markers.moved
+    assert chroma_mask(img, colors.WARNING_COLOR, tol=0.1).mean() > 0.0003
+
+
+# -- HipScene: behaviour ----------------------------------------------------------------
+def test_update_moves_geometry_in_place_without_new_actors(scene, model):
+    scene.update(hipviz.evaluate(model, {}))
+    actors = dict(scene.bundle_actors)
+    bones = dict(scene.bone_actors)
+    n_props = scene.renderer.GetActors().GetNumberOfItems()
+    key = ("r", "rectus_femoris", "main")
+    poly = actors[key].GetMapper().GetInput()
+    before = np.array(poly.GetPoints().GetPoint(0))
+    scene.update(hipviz.evaluate(model, {"flexion": 80, "knee": 60}))
+    assert all(scene.bundle_actors[k] is a for k, a in actors.items())
+    assert all(scene.bone_actors[k] is a for k, a in bones.items())
+    assert scene.renderer.GetActors().GetNumberOfItems() == n_props
+    assert actors[key].GetMapper().GetInput() is poly
+    assert not np.allclose(before, poly.GetPoints().GetPoint(0)), "points did not move"
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["perspective", "parallel"])
+def test_every_view_fits_the_whole_body(scene, model, parallel):
+    state = hipviz.evaluate(model, {"flexion": 90, "knee": 90})
+    scene.update(state)
+    scene.renderer.GetActiveCamera().SetParallelProjection(parallel)
+    w, h = SIZE
+    for view in VIEWS:
+        scene.set_view(view)
+        pts = scene.scene_points()[::7]
+        ren = scene.renderer
+        xy = []
+        for p in pts:
+            ren.SetWorldPoint(*p, 1.0)
+            ren.WorldToDisplay()
+            xy.append(ren.GetDisplayPoint()[:2])
+        xy = np.array(xy)
+        assert (xy[:, 0] >= 0).all() and (xy[:, 0] <= w).all(), f"{view}: body clipped left/right"
+        assert (xy[:, 1] >= 0).all() and (xy[:, 1] <= h).all(), f"{view}: body clipped top/bottom"
+        assert np.ptp(xy[:, 1]) > 0.5 * h or np.ptp(xy[:, 0]) > 0.35 * w, f"{view}: body drawn too small"
+    scene.renderer.GetActiveCamera().SetParallelProjection(False)
+
+
+def test_visibility_solo_highlight_and_picking(scene, model):
+    scene.update(hipviz.evaluate(model, {}))
+    key = ("r", "gluteus_medius", "anterior")
+    actor = scene.bundle_actors[key]
+    assert scene.bundle_of_actor(actor) == key
+    assert scene.bundle_of_actor(next(iter(scene.bone_actors.values()), None)) is None
+    scene.solo("sartorius")
+    assert not actor.GetVisibility() and scene.bundle_actors[("l", "sartorius", "main")].GetVisibility()
+    scene.solo(None)
+    assert actor.GetVisibility()
+    scene.set_muscle_visible("gluteus_medius", False)
+    assert not actor.GetVisibility()
+    scene.set_muscle_visible("gluteus_medius", True)
+    r0 = scene.muscles.radius(key)
+    scene.highlight("right", "gluteus_medius")
+    assert scene.muscles.radius(key) > 1.4 * r0
+    assert scene.muscles.radius(("l", "gluteus_medius", "anterior")) == pytest.approx(r0)
+    scene.highlight("r", None)
+    assert scene.muscles.radius(key) == pytest.approx(r0)
+    with pytest.raises(KeyError, match="known"):
+        scene.solo("biceps")
+
+
+def test_set_style_switches_look_in_place(scene, model):
+    scene.update(hipviz.evaluate(model, {}))
+    actors = dict(scene.bundle_actors)
+    key = ("r", "gracilis", "main")
+    r0 = scene.muscles.radius(key)
+    scene.set_style(RenderStyle.presentation_style(dark=True, anti_aliasing=None))
+    img = shot(scene, hipviz.evaluate(model, {}), "front")
+    assert img[2, 2].max() < 0.2, "dark background expected"
+    assert scene.muscles.radius(key) > r0
+    scene.set_style(RenderStyle.interactive(line_mode="lines"))
+    shot(scene, hipviz.evaluate(model, {}), "front")
+    assert actors[key].GetMapper().GetInput().GetNumberOfLines() == 1
+    scene.set_style(RenderStyle.interactive())
+    assert all(scene.bundle_actors[k] is a for k, a in actors.items())
+
+
+def test_import_hipviz_does_not_import_vtk():
+    code = "import sys, hipviz; print(any(m.split('.')[0] in ('pyvista', 'vtk', 'vtkmodules') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
