@@ -155,7 +155,24 @@ def test_antagonists_are_blue(scene, model):
     ms.activation = np.full((state.n, len(ms.muscle_ids)), 0.5)
     ms.role = np.full((state.n, len(ms.muscle_ids)), "antagonist", dtype=object)
     scene.update(state)
-    assert np.allclose(scene.bundle_color(("r", "gracilis", "main")), colors.antagonist_colors(0.5))
+    expected = colors.antagonist_colors(0.5 / colors.activation_scale(0.5))
+    assert np.allclose(scene.bundle_color(("r", "gracilis", "main")), expected)
+
+
+def test_light_work_still_spans_the_colour_scale(scene, model):
+    # a gentle movement (peak activation ~5 %) must not draw every working muscle the same pale yellow
+    state = hipviz.evaluate(model, {}, movement="external_rotation")
+    scene.update(state)
+    ms = state.muscles["r"]
+    b = int(np.argmax(ms.activation[0]))
+    key = ("r", ms.muscle_ids[b], ms.bundle_names[b])
+    peak = float(ms.activation[0, b])
+    assert peak < 0.2
+    assert colors.activation_scale(peak) < 0.25
+    darkest = np.asarray(colors.activation_colors(np.array([1.0])))[0]
+    got = np.asarray(scene.bundle_color(key))
+    pale = np.asarray(colors.activation_colors(np.array([peak])))[0]
+    assert np.linalg.norm(got - darkest) < np.linalg.norm(pale - darkest)
 
 
 def test_asis_ring_turns_to_the_warning_colour_when_the_pelvis_moves(scene, model):

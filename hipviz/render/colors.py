@@ -138,7 +138,20 @@ def activation_ramp(n: int = 256) -> np.ndarray:
     return activation_colors(np.linspace(0.0, 1.0, n))
 
 
-def muscle_colors(activation, role=None, *, threshold: float = 0.02) -> np.ndarray:
+def activation_scale(peak: float) -> float:
+    """The top of the colour scale for a pose whose most active bundle is at ``peak`` (0..1).
+
+    The scale is the next of 5, 10, 20, 25, 50 or 100 % at or above the peak, so that the
+    hardest-working muscle is always near the dark end and light work still shows contrast;
+    the legend states the scale in real percentages.
+    """
+    for top in (0.05, 0.1, 0.2, 0.25, 0.5, 1.0):
+        if peak <= top + 1e-9:
+            return top
+    return 1.0
+
+
+def muscle_colors(activation, role=None, *, threshold: float = 0.02, scale: float = 1.0) -> np.ndarray:
     """Colour of each bundle from its activation and role.
 
     Parameters
@@ -150,6 +163,8 @@ def muscle_colors(activation, role=None, *, threshold: float = 0.02) -> np.ndarr
         bundles below ``threshold`` are inactive and the rest use the activation ramp.
     threshold : float, default: 0.02
         Activation below which a bundle without a role counts as inactive.
+    scale : float, default: 1.0
+        Activation drawn at the dark end of the ramp (see :func:`activation_scale`).
 
     Returns
     -------
@@ -157,9 +172,10 @@ def muscle_colors(activation, role=None, *, threshold: float = 0.02) -> np.ndarr
         Agonists and stabilisers on the activation ramp, antagonists on the blue ramp,
         inactive bundles light grey.
     """
-    a = np.clip(np.asarray(activation, float), 0.0, 1.0)
+    raw = np.clip(np.asarray(activation, float), 0.0, 1.0)
+    a = np.clip(raw / max(scale, 1e-6), 0.0, 1.0)
     out = activation_colors(a)
-    inactive = muscle_inactive(a, role, threshold=threshold)
+    inactive = muscle_inactive(raw, role, threshold=threshold)
     if role is not None:
         r = np.asarray(role).astype(str)
         antag = r == "antagonist"

@@ -44,6 +44,10 @@ def default_caption(state, i: int = 0) -> str:
             moved.append(_kv(pos if v > 0 else neg, abs(v)))
     if moved:
         lines.append("Pelvis: " + ", ".join(moved))
+    movement = getattr(state, "movement", None)
+    if movement:
+        locked = "pelvis locked" if getattr(state, "lock_pelvis", True) else "pelvis free"
+        lines.append(f"Movement: {movement.replace('_', ' ').replace('+', ' + ')} \N{MIDDLE DOT} {locked}")
     return "\n".join(lines)
 
 

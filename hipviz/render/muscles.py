@@ -166,8 +166,11 @@ class MuscleLayer:
                     b.actor.GetProperty().SetLineWidth(max(1.0, width))
 
     # -- colour and visibility -----------------------------------------------------------
-    def set_colors(self, activation: dict[str, tuple] | None) -> None:
-        """Colour bundles by group (``activation`` None) or by ``{side: (act (B,), role (B,) | None)}``."""
+    def set_colors(self, activation: dict[str, tuple] | None, scale: float = 1.0) -> None:
+        """Colour bundles by group (``activation`` None) or by ``{side: (act (B,), role (B,) | None)}``.
+
+        ``scale`` is the activation drawn at the dark end of the ramp.
+        """
         st = self.style
         self._colors.clear()
         self._scale.clear()
@@ -180,7 +183,7 @@ class MuscleLayer:
                     self._colors[key] = colors.INACTIVE_GREY
                     self._scale[key] = st.inactive_scale
             for side, (act, role) in activation.items():
-                rgb = colors.muscle_colors(act, role)
+                rgb = colors.muscle_colors(act, role, scale=scale)
                 off = colors.muscle_inactive(act, role)
                 for j, (mid, bname) in enumerate(self.order[side][:len(act)]):
                     key = (side, mid, bname)

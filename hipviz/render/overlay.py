@@ -33,6 +33,7 @@ class LegendEntry:
     label: str
     color: tuple[float, float, float] = (0.5, 0.5, 0.5)
     shape: str = "square"
+    scale: float = 1.0  # for a "bar": the activation at its right end
 
 
 def wrap_caption(text: str, width: int, sep: str = " \N{MIDDLE DOT} ") -> str:
@@ -188,7 +189,8 @@ class Overlay:
                 for j, c in enumerate(ramp):
                     quads.append((x0 + bar_w * j / len(ramp), y - bar_h, x0 + bar_w * (j + 1) / len(ramp), y, tuple(c)))
                 y -= bar_h + int(0.25 * f)
-                for frac, lab in ((0.0, "0 %"), (0.5, "50 %"), (1.0, "100 %")):
+                top = 100.0 * entry.scale
+                for frac, lab in ((0.0, "0 %"), (0.5, f"{top / 2:g} %"), (1.0, f"{top:g} %")):
                     t = self._texts[used]
                     used += 1
                     tpt = t.GetTextProperty()
@@ -233,9 +235,10 @@ class Overlay:
 
         # Free rectangle for the body, in normalised device coordinates.
         right_px = width - (panel_w + 2 * margin if rows else margin)
+        top_px = height - margin - cap_h
         if rows and legend_bottom > 0.55 * height and panel_w > 0.35 * width:
             right_px = width - margin  # short, wide legend: fit below it instead
-        top_px = height - margin - cap_h
+            top_px = min(top_px, legend_bottom - margin)
         ndc = lambda px, size: 2.0 * px / size - 1.0  # noqa: E731
         self.free_rect = (ndc(margin, width), ndc(right_px, width), ndc(margin, height), ndc(top_px, height))
         return self.free_rect

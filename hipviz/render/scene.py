@@ -113,6 +113,7 @@ class HipScene:
         self._state = None
         self._i = 0
         self._activation: dict | None = None
+        self._scale = 1.0
         self._observer = self.renderer.AddObserver("StartEvent", self._before_render)
         self._install_lights()
         self.set_style(self.style)
@@ -159,14 +160,16 @@ class HipScene:
                 activation = activation or {}
                 activation[side] = (np.concatenate(acts), np.concatenate(roles) if len(roles) == len(acts) else None)
         self._activation = activation
-        self.muscles.set_colors(activation)
+        peak = max((float(np.max(a)) for a, _ in activation.values() if len(a)), default=0.0) if activation else 0.0
+        self._scale = colors.activation_scale(peak)
+        self.muscles.set_colors(activation, self._scale)
         self.muscles.rebuild_geometry()
         self.muscles.apply_visibility()
         self._update_legend()
 
     def _refresh(self) -> None:
         """Re-apply colours, radii and visibility after a display option changed."""
-        self.muscles.set_colors(self._activation)
+        self.muscles.set_colors(self._activation, self._scale)
         self.muscles.rebuild_geometry()
         self.muscles.apply_visibility()
 
@@ -234,7 +237,7 @@ class HipScene:
             entries = [LegendEntry(colors.GROUP_LABELS[g], colors.group_color(g, st.palette)) for g in groups]
             title = "Muscle groups"
         else:
-            entries = [LegendEntry("activation 0\N{EN DASH}100 %", shape="bar"),
+            entries = [LegendEntry(f"activation, % of maximal force", shape="bar", scale=self._scale),
                        LegendEntry("lengthening against the movement", tuple(colors.antagonist_colors(0.5))),
                        LegendEntry("inactive" if set(self._activation) >= {"r", "l"} else "inactive or not computed",
                                    colors.INACTIVE_GREY)]
