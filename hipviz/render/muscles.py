@@ -115,10 +115,14 @@ class MuscleLayer:
             b.nrm = None
         b.pts = vtk_to_numpy(pts.GetData())
 
+    #: Trunk muscles are drawn thinner: they belong to the story only when they work.
+    TRUNK_SCALE = 0.6
+
     def radius(self, key: BundleKey) -> float:
-        """Current tube radius of a bundle (metres), including inactive/highlight factors."""
+        """Current tube radius of a bundle (metres), including trunk, inactive and highlight factors."""
         b = self.bundles[key]
-        return float(self.style.tube_radius(b.max_force)) * self._scale.get(key, 1.0)
+        trunk = self.TRUNK_SCALE if b.group == "trunk" else 1.0
+        return float(self.style.tube_radius(b.max_force)) * self._scale.get(key, 1.0) * trunk
 
     def set_paths(self, side: str, paths) -> None:
         """Store one side's paths for the next :meth:`rebuild_geometry`.
