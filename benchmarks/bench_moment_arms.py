@@ -16,20 +16,14 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from _timing import best_of  # noqa: E402  (also puts the checkout on sys.path)
+
 import hipviz  # noqa: E402
 from hipviz.core.paths import path_kinematics  # noqa: E402
 
 REFERENCE_ENGINE_US = 250.0
 
 
-def best_of(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main(n_poses: int = 10_000) -> None:

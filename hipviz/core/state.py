@@ -12,6 +12,28 @@ from .postures import Posture
 __all__ = ["State", "MuscleState"]
 
 _SIDE_NAME = {"r": "right", "l": "left"}
+HIP_ARMS = ("flexion", "adduction", "rotation", "knee")
+LUMBAR_ARMS = ("lumbar_flexion", "lumbar_bending", "lumbar_rotation")
+
+
+def _bundle_entries(ms: "MuscleState", c: str, i: int, arm_names: tuple[str, ...], paths: bool) -> list[dict]:
+    """JSON-ready description of every bundle of ``ms`` in pose ``i``."""
+    out = []
+    for b, (mid, bname) in enumerate(zip(ms.muscle_ids, ms.bundle_names)):
+        entry = {
+            "muscle": mid, "bundle": bname, "side": _SIDE_NAME[c],
+            "max_force_n": round(float(ms.max_force[b]), 1),
+            "force_capacity_n": round(float(ms.capacity[i, b]), 1) if ms.capacity is not None else None,
+            "length_cm": round(float(ms.length[i, b] * 100), 3),
+            "moment_arms_cm": {k: round(float(ms.moment_arm[i, b, j] * 100), 3) for j, k in enumerate(arm_names)},
+        }
+        if ms.activation is not None:
+            entry["activation"] = round(float(ms.activation[i, b]), 4)
+            entry["role"] = str(ms.role[i, b])
+        if paths and ms.paths is not None:
+            entry["path"] = np.round(ms.paths[b][i], 5).tolist()
+        out.append(entry)
+    return out
 
 
 @dataclass
@@ -142,36 +164,9 @@ class State:
         deg = lambda name: round(float(p.degrees(name)[i]), 3)  # noqa: E731
         thigh = np.degrees(self.thigh[c][i])
         lm = self.landmarks()
-        ms = self.muscles[c]
-        muscles = []
-        for b, (mid, bname) in enumerate(zip(ms.muscle_ids, ms.bundle_names)):
-            entry = {
-                "muscle": mid, "bundle": bname, "side": _SIDE_NAME[c],
-                "max_force_n": round(float(ms.max_force[b]), 1),
-                "force_capacity_n": round(float(ms.capacity[i, b]), 1) if ms.capacity is not None else None,
-                "length_cm": round(float(ms.length[i, b] * 100), 3),
-                "moment_arms_cm": {k: round(float(ms.moment_arm[i, b, j] * 100), 3)
-                                   for j, k in enumerate(("flexion", "adduction", "rotation", "knee"))},
-            }
-            if ms.activation is not None:
-                entry["activation"] = round(float(ms.activation[i, b]), 4)
-                entry["role"] = str(ms.role[i, b])
-            if paths and ms.paths is not None:
-                entry["path"] = np.round(ms.paths[b][i], 5).tolist()
-            muscles.append(entry)
-        trunk = []
-        for tc, ts in sorted(self.trunk.items()):
-            for b, (mid, bname) in enumerate(zip(ts.muscle_ids, ts.bundle_names)):
-                entry = {"muscle": mid, "bundle": bname, "side": _SIDE_NAME[tc], "group": "trunk",
-                         "length_cm": round(float(ts.length[i, b] * 100), 3),
-                         "moment_arms_cm": {k: round(float(ts.moment_arm[i, b, j] * 100), 3)
-                                            for j, k in enumerate(("lumbar_flexion", "lumbar_bending", "lumbar_rotation"))}}
-                if ts.activation is not None:
-                    entry["activation"] = round(float(ts.activation[i, b]), 4)
-                    entry["role"] = str(ts.role[i, b])
-                if paths and ts.paths is not None:
-                    entry["path"] = np.round(ts.paths[b][i], 5).tolist()
-                trunk.append(entry)
+        muscles = _bundle_entries(self.muscles[c], c, i, HIP_ARMS, paths)
+        trunk = [dict(e, group="trunk") for tc, ts in sorted(self.trunk.items())
+                 for e in _bundle_entries(ts, tc, i, LUMBAR_ARMS, paths)]
         asis = self.asis_height()
         out = {
             "side": _SIDE_NAME[c],
