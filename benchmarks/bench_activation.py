@@ -5,17 +5,11 @@ under 5 ms so a slider drag stays smooth.
 """
 from __future__ import annotations
 
-import os
-import sys
-import time
-
 import numpy as np
 
-from _timing import best_of  # noqa: E402  (also puts the checkout on sys.path)
+from _timing import best_of  # also puts the checkout on sys.path
 
 import hipviz  # noqa: E402
-
-
 
 
 def main() -> None:

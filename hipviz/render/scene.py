@@ -237,7 +237,7 @@ class HipScene:
             entries = [LegendEntry(colors.GROUP_LABELS[g], colors.group_color(g, st.palette)) for g in groups]
             title = "Muscle groups"
         else:
-            entries = [LegendEntry(f"activation, % of maximal force", shape="bar", scale=self._scale),
+            entries = [LegendEntry("activation, % of maximal force", shape="bar", scale=self._scale),
                        LegendEntry("lengthening against the movement", tuple(colors.antagonist_colors(0.5))),
                        LegendEntry("inactive" if set(self._activation) >= {"r", "l"} else "inactive or not computed",
                                    colors.INACTIVE_GREY)]
