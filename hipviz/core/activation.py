@@ -116,6 +116,7 @@ class SegmentParameters:
     shank: tuple[float, float]          # mass, com fraction knee->ankle
     foot: tuple[float, np.ndarray]      # mass, offset from ankle (tibia frame)
     upper_body: tuple[float, np.ndarray]
+    pelvis: tuple[float, np.ndarray]
     knee_reserves: tuple[float, float]  # extension, flexion N m
 
 
@@ -132,6 +133,7 @@ def load_segments(body_mass_kg: float | None = None) -> SegmentParameters:
         shank=(m * raw["shank"]["mass_fraction"], raw["shank"]["com_fraction"]),
         foot=(m * raw["foot"]["mass_fraction"], np.array(raw["foot"]["com_offset_m"])),
         upper_body=(m * raw["upper_body"]["mass_fraction"], np.array(raw["upper_body"]["com_in_trunk_m"])),
+        pelvis=(m * raw["pelvis"]["mass_fraction"], np.array(raw["pelvis"]["com_in_pelvis_m"])),
         knee_reserves=(raw["reserves"]["knee_extension_nm"], raw["reserves"]["knee_flexion_nm"]),
     )
 

@@ -17,6 +17,8 @@ __all__ = ["apply_activation", "TRUNK_SHARE", "TRUNK_EFFORT_NM"]
 TRUNK_SHARE = 0.5
 #: Moment the trunk muscles add to move the pelvis when it compensates (per 10 deg, up to 1x).
 TRUNK_EFFORT_NM = 10.0
+#: Postures in which the leg that does not move stands on the floor and carries the body.
+STANCE_POSTURES = ("standing",)
 _LEFT_LUMBAR = np.array([1.0, -1.0, -1.0])
 _M = np.array([1.0, 1.0, -1.0])
 
@@ -46,6 +48,38 @@ def _gravity_in_pelvis(state: State, c: str) -> np.ndarray:
     return g * _M if c == "l" else g
 
 
+def _stance_demand(state: State, c: str, c2: str, moving_geom: dict, segs: SegmentParameters) -> np.ndarray:
+    """Moments (N m) the standing leg's hip muscles must supply to carry the body above it.
+
+    The standing femur stays still; the pelvis, the trunk and the moving leg hang from its
+    hip. Their weight about the standing hip centre must be matched by the hip muscles,
+    expressed in that hip's coordinates (the abductors hold the pelvis level on one leg).
+    Returns (n, 4): flexion, adduction, rotation and knee (0).
+    """
+    n = state.n
+    geom2 = _leg_geometry(state, c2, segs)
+    g = _gravity_in_pelvis(state, c2) * segs.g
+    mirror = _M  # the moving leg's canonical frame is the mirror image of the standing leg's
+    p = state.poses
+    lum = np.stack([p["lumbar_flexion"], p["lumbar_bending"], p["lumbar_rotation"]], axis=-1)
+    lum_c = lum * _LEFT_LUMBAR if c2 == "l" else lum
+    R_l = lumbar_rotation(lum_c[:, 0], lum_c[:, 1], lum_c[:, 2])
+    ps2 = state.model.paths[c2]
+    upper = ps2.lumbosacral + R_l @ segs.upper_body[1]
+    pelvis = np.broadcast_to(segs.pelvis[1], (n, 3))
+    hip = moving_geom["hip"]
+    thigh = hip + segs.thigh[1] * (moving_geom["knee"] - hip)
+    shank = moving_geom["knee"] + segs.shank[1] * (moving_geom["ankle"] - moving_geom["knee"])
+    points = [upper, pelvis, thigh * mirror, shank * mirror, moving_geom["foot"] * mirror]
+    masses = [segs.upper_body[0], segs.pelvis[0], segs.thigh[0], segs.shank[0], segs.foot[0]]
+    M = np.zeros((n, 3))
+    for x, m in zip(points, masses):
+        M += m * np.cross(x - geom2["hip"], g)
+    out = np.zeros((n, 4))
+    out[:, :3] = np.einsum("pqi,pi->pq", geom2["axes"][:, :3], M)
+    return out
+
+
 def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameters, *,
                      effort_nm: float, load_n: float, load_point: str,
                      lumbar_motion: np.ndarray) -> None:
@@ -73,9 +107,17 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
                         volume_cost(ps.max_force, ps.fibre_length))
     speed = np.einsum("pbq,pq->pb", ms.moment_arm, direction)
     ms.activation = act
-    other = state.muscles["l" if c == "r" else "r"]
-    other.activation = np.zeros_like(other.length)
-    other.role = roles(other.activation, np.zeros_like(other.length))
+    c2 = "l" if c == "r" else "r"
+    other = state.muscles[c2]
+    if state.posture.name in STANCE_POSTURES:
+        stance = _stance_demand(state, c, c2, geom, segs)
+        ps2 = state.model.paths[c2]
+        other.activation = share_moments(other.moment_arm, other.capacity, stance, reserves,
+                                         row_weights(np.zeros((n, 4)), stance),
+                                         volume_cost(ps2.max_force, ps2.fibre_length))
+        state.extra["stance_demand_nm"] = stance
+    else:
+        other.activation = np.zeros_like(other.length)
     state.extra["demand_nm"] = demand
 
     # trunk: the pull of the hip muscles on the pelvis, the upper body's weight, compensation
@@ -113,8 +155,10 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
     s_t = np.einsum("pbq,pq->pb", arms, d_L)
     nr = trunk["r"].max_force.size
     trunk["r"].activation, trunk["l"].activation = a_t[:, :nr], a_t[:, nr:]
+    # each task has its own reference: the moving leg with the trunk, the standing leg alone
     peak = np.maximum(act.max(axis=1), a_t.max(axis=1))
     ms.role = roles(act, speed, peak)
+    other.role = roles(other.activation, np.zeros_like(other.activation))
     r_t = roles(a_t, s_t, peak)
     trunk["r"].role, trunk["l"].role = r_t[:, :nr], r_t[:, nr:]
     state.extra["lumbar_demand_nm"] = tau_L
