@@ -37,6 +37,12 @@ def side_by_side(left: Path, right: Path, out: Path, titles: tuple[str, str]) ->
 
 def main() -> None:
     model = hipviz.load_model()
+    # Issues 2-3: bones and muscles from the standard views
+    neutral = hipviz.evaluate(model, {})
+    for view in ("front", "side", "back", "top", "oblique"):
+        render_png(neutral, OUT / f"render_{view}.png", view=view, size=(1600, 1000))
+    render_png(hipviz.evaluate(model, {"flexion": 90, "knee": 90}), OUT / "render_flexion90_knee90.png",
+               view="oblique", size=(1600, 1000))
     tmp = OUT / "_tmp"
     tmp.mkdir(exist_ok=True)
     # Issue 4: the same request, pelvis locked and free
@@ -60,7 +66,7 @@ def main() -> None:
     for f in tmp.iterdir():
         f.unlink()
     tmp.rmdir()
-    print("wrote docs/images/lock_pelvis_*.png and activation_*.png")
+    print("wrote docs/images/render_*.png, lock_pelvis_*.png and activation_*.png")
 
 
 if __name__ == "__main__":
