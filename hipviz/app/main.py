@@ -1,0 +1,193 @@
+"""``hipviz`` without a subcommand: open the window, or save a screenshot of it and exit.
+
+Examples
+--------
+``hipviz``                                        the window, as it was left last time
+``hipviz --flexion 90 --knee 90 --movement flexion``  the window in that pose
+``hipviz --screenshot out.png --presentation``       a picture of projector mode, then exit
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from hipviz.cli._args import activation_kwargs, add_activation_flags, add_pose_flags, pose_from_args
+
+from .display import ensure_display
+
+__all__ = ["run", "build_parser"]
+
+_VIEWS = ("front", "back", "left", "right", "top", "oblique")
+
+
+class ArgumentError(Exception):
+    """A bad command-line argument (printed as one line, exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise ArgumentError(message)
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1600x1000, found {text!r}") from None
+    if not (640 <= w <= 7680 and 480 <= h <= 4320):
+        raise argparse.ArgumentTypeError(f"window size must be between 640x480 and 7680x4320, found {text!r}")
+    return w, h
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="hipviz", description="The hip in 3D. Without a subcommand: open the window. "
+                "Subcommands: pose, moment-arms, render (see hipviz SUBCOMMAND --help).")
+    g = p.add_argument_group("window")
+    g.add_argument("--screenshot", metavar="FILE.png", help="render the window, save a picture of it and exit")
+    g.add_argument("--size", type=_size, default=None, metavar="WxH",
+                   help="window size in pixels (default: 1600x1000 for --screenshot, else as last time)")
+    g.add_argument("--presentation", action="store_true", help="start in projector mode")
+    g.add_argument("--background", choices=("white", "dark"), help="3D view background (projector mode: its own)")
+    g.add_argument("--scene", metavar="FILE.toml", help="load a scene (a lesson of steps)")
+    g.add_argument("--step", type=int, default=1, metavar="N", help="show step N of the scene (default 1)")
+    g.add_argument("--view", choices=_VIEWS, help="camera preset")
+    g.add_argument("--select", metavar="MUSCLE", help="select a muscle (id such as piriformis) for the info card and plot")
+    g.add_argument("--plot", choices=("flexion", "adduction", "rotation", "knee"),
+                   help="moment-arm component shown in the plot (default: that of the angle being moved)")
+    g.add_argument("--bones", metavar="DIR", help="folder with your own bone landmark files and meshes")
+    g.add_argument("--no-settings", action="store_true", help="neither read nor save settings (implied by --screenshot)")
+    add_pose_flags(p)
+    add_activation_flags(p)
+    return p
+
+
+def _configure(win, args) -> None:
+    """Apply the command line to a fresh window."""
+    from PySide6.QtWidgets import QApplication
+
+    from hipviz.core.activation import movement_direction
+
+    vm = win.vm
+    if args.movement is not None:
+        try:
+            movement_direction(args.movement)
+        except ValueError as exc:
+            raise ArgumentError(f"--movement: {exc}") from None
+    if args.posture not in win.model.postures:
+        raise ArgumentError(f"--posture: expected one of {', '.join(win.model.postures)}, found {args.posture!r}")
+    if not 0.0 <= args.compensation <= 1.0:
+        raise ArgumentError(f"--compensation: expected 0 to 1, found {args.compensation:g}")
+    if args.load < 0:
+        raise ArgumentError(f"--load: expected 0 N or more, found {args.load:g}")
+    if args.background:
+        win.set_pref(background=args.background, presentation_background=args.background)
+    if args.scene:
+        if not win.load_scene(args.scene, max(args.step - 1, 0)):
+            raise ArgumentError(f"--scene: cannot load {args.scene}")
+    pose = pose_from_args(args)
+    given = {k: v for k, v in activation_kwargs(args).items() if k != "body_mass_kg"}
+    defaults = {"movement": None, "lock_pelvis": True, "compensation": 0.5, "load_n": 0.0}
+    options = {k: v for k, v in given.items() if v != defaults[k]}
+    if args.side != "right":
+        options["side"] = args.side
+    if args.posture != "standing":
+        options["posture"] = args.posture
+    if pose or options:
+        full = dict(vm.pose)
+        full.update(pose)
+        vm.set_request(full, **options)
+    if args.view:
+        win.set_view(args.view)
+    if args.select:
+        try:
+            win.model.muscle(args.select)
+        except KeyError as exc:
+            raise ArgumentError(f"--select: {exc.args[0]}") from None
+        vm.select((vm.options["side"][0], args.select))
+    if args.plot:
+        win.plot.component.setCurrentIndex(win.plot.component.findData(args.plot))
+    if args.presentation:
+        win.presentation.enter(full_screen=not args.screenshot)
+    vm.evaluate_now()
+    QApplication.processEvents()
+
+
+def _screenshot(app, win, path: Path, size) -> None:
+    win.resize(*size)
+    win.show()
+    deadline = time.perf_counter() + 30
+    while win.view.frames == 0 and time.perf_counter() < deadline:
+        app.processEvents()
+    win.set_view(win.view.view_name)  # fit the camera to the final view size
+    win.update_panels()
+    win.plot.flush()
+    win.view.render_smooth_now()
+    app.processEvents()
+    img = win.grab().toImage()
+    if not img.save(str(path), "PNG"):
+        raise ArgumentError(f"--screenshot: could not write {path}")
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Open the window (or write ``--screenshot``); returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+        if args.screenshot:
+            out = Path(args.screenshot)
+            if out.suffix.lower() != ".png":
+                raise ArgumentError(f"--screenshot: expected a .png file name, found {args.screenshot!r}")
+            if not out.parent.exists():
+                raise ArgumentError(f"--screenshot: the folder {str(out.parent)!r} does not exist")
+        if args.scene and not Path(args.scene).is_file():
+            raise ArgumentError(f"--scene: no such file {args.scene!r}")
+        problem = ensure_display(allow_virtual=bool(args.screenshot))
+        if problem:
+            raise ArgumentError(problem)
+        return _run(args)
+    except ArgumentError as exc:
+        print(f"hipviz: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args) -> int:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    import hipviz
+
+    from .settings import Store
+    from .window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("hipviz")
+    app.setOrganizationName("hipviz")
+    try:
+        model = hipviz.load_model(args.bones)
+    except (ValueError, FileNotFoundError) as exc:
+        raise ArgumentError(str(exc)) from None
+    keep = not (args.screenshot or args.no_settings)
+    size = args.size or ((1600, 1000) if args.screenshot else None)
+    compact = None if size is None else size[0] < 1400
+    win = MainWindow(model, store=Store(QSettings("hipviz", "hipviz") if keep else None), compact=compact)
+    try:
+        _configure(win, args)
+    except ValueError as exc:
+        raise ArgumentError(str(exc)) from None
+    if args.screenshot:
+        _screenshot(app, win, Path(args.screenshot), size)
+        win.close()
+        print(f"wrote {args.screenshot}")
+        return 0
+    if args.size:
+        win.resize(*args.size)
+    if not win.presentation.active:
+        win.show()
+    return app.exec()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os._exit(run())

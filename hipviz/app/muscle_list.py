@@ -1,0 +1,200 @@
+"""The muscle list: grouped (anterior, medial, posterior, lateral, deep six, trunk), with
+show/hide check boxes, solo, the current activation and its colour."""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QMenu, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+__all__ = ["MuscleList", "GROUPS"]
+
+#: Group id -> heading, in list order.
+GROUPS = {
+    "anterior": "Anterior (flexors)",
+    "medial": "Medial (adductors)",
+    "posterior": "Posterior (extensors, hamstrings)",
+    "lateral": "Lateral (abductors)",
+    "deep_six": "Deep six (lateral rotators)",
+    "trunk": "Trunk",
+}
+_ID = Qt.UserRole
+
+
+def _swatch(rgb) -> QIcon:
+    pm = QPixmap(12, 12)
+    pm.fill(QColor.fromRgbF(*[float(v) for v in rgb]))
+    return QIcon(pm)
+
+
+class MuscleList(QWidget):
+    """Tree of muscles.
+
+    Signals
+    -------
+    visibility_changed(str, bool)
+        A hip muscle was shown or hidden.
+    solo_changed(object)
+        Muscle id shown alone, or None.
+    selected(object)
+        Muscle id picked in the list, or None.
+    """
+
+    visibility_changed = Signal(str, bool)
+    solo_changed = Signal(object)
+    selected = Signal(object)
+
+    def __init__(self, model, drawn=None, parent=None) -> None:
+        super().__init__(parent)
+        self.model = model
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("muscle_tree")
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels(["Muscle", "Working"])
+        self.tree.setRootIsDecorated(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._menu)
+        self.items: dict[str, QTreeWidgetItem] = {}
+        self.groups: dict[str, QTreeWidgetItem] = {}
+        #: Muscles the 3D view draws (others are listed with their numbers only).
+        self.drawn = set(drawn) if drawn is not None else {m.id for m in model.muscles}
+        trunk_ids = {m.id for m in model.trunk_muscles}
+        for gid, heading in GROUPS.items():
+            members = [m for m in model.muscles + model.trunk_muscles
+                       if ("trunk" if m.id in trunk_ids else m.group) == gid]
+            if not members:
+                continue
+            g = QTreeWidgetItem(self.tree, [heading])
+            g.setData(0, _ID, None)
+            g.setFlags(g.flags() | Qt.ItemIsAutoTristate | Qt.ItemIsUserCheckable)
+            f = g.font(0)
+            f.setBold(True)
+            g.setFont(0, f)
+            self.groups[gid] = g
+            for m in members:
+                it = QTreeWidgetItem(g, [m.name, ""])
+                it.setData(0, _ID, m.id)
+                it.setTextAlignment(1, Qt.AlignRight | Qt.AlignVCenter)
+                if m.id in self.drawn:
+                    it.setFlags(it.flags() | Qt.ItemIsUserCheckable)
+                    it.setCheckState(0, Qt.Checked)
+                    it.setToolTip(0, f"{m.name}: tick to show, untick to hide; right-click to show it alone")
+                else:
+                    it.setToolTip(0, f"{m.name}: a trunk muscle (not drawn in the 3D view; activation and "
+                                     "details are listed)")
+                self.items[m.id] = it
+            if not any(m.id in self.drawn for m in members):
+                g.setFlags(g.flags() & ~Qt.ItemIsUserCheckable & ~Qt.ItemIsAutoTristate)
+        self.tree.expandAll()
+        lay.addWidget(self.tree)
+        row = QHBoxLayout()
+        self.show_all = QPushButton("Show all")
+        self.hide_all = QPushButton("Hide all")
+        self.solo_button = QPushButton("Solo")
+        self.solo_button.setCheckable(True)
+        self.solo_button.setToolTip("Show only the selected muscle")
+        for b in (self.show_all, self.hide_all, self.solo_button):
+            row.addWidget(b)
+        lay.addLayout(row)
+        self.solo_id: str | None = None
+        self.tree.itemChanged.connect(self._item_changed)
+        self.tree.currentItemChanged.connect(self._current_changed)
+        self.show_all.clicked.connect(lambda: self.set_all_visible(True))
+        self.hide_all.clicked.connect(lambda: self.set_all_visible(False))
+        self.solo_button.toggled.connect(self._solo_toggled)
+
+    # -- visibility ----------------------------------------------------------------------
+    def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        mid = item.data(0, _ID)
+        if column == 0 and mid in self.drawn:
+            self.visibility_changed.emit(mid, item.checkState(0) == Qt.Checked)
+
+    def set_visible(self, mid: str, visible: bool) -> None:
+        it = self.items.get(mid)
+        if it is not None and mid in self.drawn:
+            it.setCheckState(0, Qt.Checked if visible else Qt.Unchecked)
+
+    def is_visible(self, mid: str) -> bool:
+        return self.items[mid].checkState(0) == Qt.Checked
+
+    def set_all_visible(self, visible: bool) -> None:
+        for mid in self.drawn:
+            self.set_visible(mid, visible)
+
+    def solo(self, mid: str | None) -> None:
+        """Show ``mid`` alone (None: back to the ticked muscles)."""
+        if mid is not None and mid not in self.drawn:
+            mid = None
+        self.solo_id = mid
+        self.solo_button.blockSignals(True)
+        self.solo_button.setChecked(mid is not None)
+        self.solo_button.blockSignals(False)
+        for m, it in self.items.items():
+            f = it.font(0)
+            f.setItalic(mid is not None and m != mid)
+            it.setFont(0, f)
+        self.solo_changed.emit(mid)
+
+    def _solo_toggled(self, on: bool) -> None:
+        cur = self.tree.currentItem()
+        mid = cur.data(0, _ID) if cur is not None else None
+        self.solo(mid if on else None)
+
+    def _menu(self, pos) -> None:
+        item = self.tree.itemAt(pos)
+        mid = item.data(0, _ID) if item is not None else None
+        menu = QMenu(self)
+        if mid in self.drawn:
+            menu.addAction(f"Show {self.items[mid].text(0)} alone", lambda: self.solo(mid))
+        if self.solo_id is not None:
+            menu.addAction("Show all ticked muscles again", lambda: self.solo(None))
+        menu.addAction("Show all", lambda: self.set_all_visible(True))
+        menu.addAction("Hide all", lambda: self.set_all_visible(False))
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+    # -- selection -----------------------------------------------------------------------
+    def _current_changed(self, cur, _prev) -> None:
+        mid = cur.data(0, _ID) if cur is not None else None
+        if self.solo_id is not None and mid in self.drawn:
+            self.solo(mid)
+        self.selected.emit(mid)
+
+    def set_current(self, mid: str | None) -> None:
+        """Select a row without emitting ``selected``."""
+        self.tree.blockSignals(True)
+        if mid in self.items:
+            self.tree.setCurrentItem(self.items[mid])
+            self.tree.scrollToItem(self.items[mid])
+        else:
+            self.tree.setCurrentItem(None)
+        self.tree.blockSignals(False)
+
+    # -- numbers -------------------------------------------------------------------------
+    def update_state(self, state, colors: dict | None = None) -> None:
+        """Show each muscle's activation (largest of its bundles, the moving side) and colour."""
+        c = state.side
+        self.tree.blockSignals(True)
+        for ms in (state.muscles[c], state.trunk.get(c)):
+            if ms is None:
+                continue
+            ids = np.asarray(ms.muscle_ids)
+            for mid in dict.fromkeys(ms.muscle_ids):
+                it = self.items.get(mid)
+                if it is None:
+                    continue
+                if ms.activation is None:
+                    it.setText(1, "")
+                    continue
+                a = float(ms.activation[0][ids == mid].max())
+                it.setText(1, f"{a * 100:.0f} %" if a >= 0.005 else ("<1 %" if a > 0 else "\N{EN DASH}"))
+        if colors:
+            for mid, rgb in colors.items():
+                if mid in self.items:
+                    self.items[mid].setIcon(0, _swatch(rgb))
+        self.tree.blockSignals(False)

@@ -1,0 +1,397 @@
+"""The 3D view: a pyvistaqt interactor showing a :class:`hipviz.render.HipScene`.
+
+Speed on software OpenGL: the scene's actors are updated in place, a new state only asks Qt
+for one repaint (several changes in one event-loop turn cost one frame), and anti-aliasing is
+off while anything moves; a single smoothed frame is drawn once the view has been still for
+a moment. Hovering a muscle names it; clicking selects it.
+"""
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
+from pyvistaqt import QtInteractor
+
+from hipviz.render import HipScene, RenderStyle
+
+__all__ = ["View3D", "VIEW_KEYS", "nearest_bundle"]
+
+#: Camera presets on the number keys.
+VIEW_KEYS = ("front", "back", "left", "right", "top", "oblique")
+_IDLE_MS = 350
+_PICK_PX = 9.0
+#: Share of the bone meshes' triangles drawn while something moves (full detail when still):
+#: indistinguishable at window sizes, ~3 ms a frame less in software GL.
+_MOVING_BONE_DETAIL = 0.25
+
+
+def nearest_bundle(lines: dict, xy: tuple[float, float], tol: float = _PICK_PX):
+    """The key of the polyline closest to a screen point, within ``tol`` pixels, or None.
+
+    Parameters
+    ----------
+    lines : dict
+        ``{key: (k, 3) array}`` of screen x, y (pixels) and depth (0 near .. 1 far).
+    xy : (float, float)
+        The pointer, pixels.
+    """
+    p = np.asarray(xy, float)
+    found = []
+    for key, pts in lines.items():
+        a, b = pts[:-1, :2], pts[1:, :2]
+        ab = b - a
+        t = np.clip(np.einsum("ij,ij->i", p - a, ab) / np.maximum(np.einsum("ij,ij->i", ab, ab), 1e-9), 0, 1)
+        d = np.linalg.norm(a + t[:, None] * ab - p, axis=1)
+        j = int(np.argmin(d))
+        if d[j] <= tol:
+            found.append((float(d[j]), float(pts[j, 2] + t[j] * (pts[j + 1, 2] - pts[j, 2])), key))
+    if not found:
+        return None
+    # The closest on screen wins; of lines within 2 px of that, the one in front.
+    d_min = min(f[0] for f in found)
+    return min((f for f in found if f[0] <= d_min + 2.0), key=lambda f: f[1])[2]
+
+
+class View3D(QWidget):
+    """The 3D view widget.
+
+    Signals
+    -------
+    hovered(object)
+        ``(side, muscle_id)`` under the pointer, or None.
+    clicked(object)
+        ``(side, muscle_id)`` clicked, or None for a click on empty space.
+    frame_done()
+        A frame was drawn (for benchmarks and tests).
+    """
+
+    hovered = Signal(object)
+    clicked = Signal(object)
+    frame_done = Signal()
+
+    def __init__(self, model, style: RenderStyle | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.base_style = style or RenderStyle()
+        self.smooth_when_idle = True
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.plotter = QtInteractor(self, auto_update=False, multi_samples=0)
+        self.plotter.setObjectName("view3d")
+        lay.addWidget(self.plotter)
+        self.scene = HipScene(self.plotter, model, style=self._moving_style())
+        self._smooth = False
+        self.state = None
+        self.view_name = "oblique"
+        self.orthographic = False
+        self.frames = 0
+        self.closed = False
+        self.last_paint_ms = self.last_update_ms = 0.0
+        self._names = {m.id: m.name for m in model.muscles + list(model.trunk_muscles)}
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(_IDLE_MS)
+        self._idle.timeout.connect(self._go_smooth)
+        self._hover_timer = QTimer(self)
+        self._hover_timer.setSingleShot(True)
+        self._hover_timer.setInterval(40)
+        self._hover_timer.timeout.connect(self._do_hover)
+        self._hover_pos = QPoint()
+        self._hover_key = None
+        self._press_pos: QPoint | None = None
+        self._fitted = False
+        self._fit_key = None
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(40)
+        self._refit.timeout.connect(self._refit_now)
+        self.camera_is_preset = True
+        self.hidden: set[str] = set()
+        self.solo_id: str | None = None
+        self.highlighted: tuple[str, str] | None = None
+        self.plotter.setMouseTracking(True)
+        self.plotter.installEventFilter(self)
+        self.plotter.grabGesture(Qt.PinchGesture)
+        paint = self.plotter.paintGL
+
+        def paint_and_count():
+            t = time.perf_counter()
+            paint()
+            self.last_paint_ms = (time.perf_counter() - t) * 1000
+            self.frames += 1
+            self.frame_done.emit()
+
+        self.plotter.paintGL = paint_and_count
+
+    # -- content -------------------------------------------------------------------------
+    def set_state(self, state) -> None:
+        """Show a new evaluated state (one repaint is scheduled)."""
+        if self.closed:
+            return
+        self.state = state
+        t = time.perf_counter()
+        self.scene.update(state)
+        self.last_update_ms = (time.perf_counter() - t) * 1000
+        fit_key = (state.posture.name, state.side)
+        if not self._fitted or (fit_key != self._fit_key and self.camera_is_preset):
+            # First picture, or the body now lies or stands elsewhere: fit the preset again.
+            self._fitted = True
+            self.set_view(self.view_name)
+        self._fit_key = fit_key
+        self.request_render(moving=True)
+
+    def request_render(self, *, moving: bool = False) -> None:
+        """Schedule a repaint; ``moving`` draws the fast look until the view is still again."""
+        if self.closed:
+            return
+        if moving:
+            if self._smooth:
+                self._smooth = False
+                self.scene.set_style(self._moving_style())
+            self._idle.start()
+        self.plotter.update()
+
+    def _sync_size(self) -> None:
+        """Give VTK the widget's size now (Qt tells it only at the next paint)."""
+        rw = self.plotter.ren_win
+        dpr = self.plotter.devicePixelRatioF()
+        size = (max(1, round(self.plotter.width() * dpr)), max(1, round(self.plotter.height() * dpr)))
+        if tuple(rw.GetSize()) != size:
+            rw.SetSize(*size)
+
+    def _moving_style(self) -> RenderStyle:
+        """The look while something moves: no anti-aliasing, lighter bone meshes."""
+        return self.base_style.replace(anti_aliasing=None, bone_detail=_MOVING_BONE_DETAIL)
+
+    def _still_style(self) -> RenderStyle:
+        """The look once the view is still: full bones, 4x multisampling."""
+        return self.base_style.replace(anti_aliasing="msaa", multi_samples=4, bone_detail=1.0)
+
+    def render_smooth_now(self) -> None:
+        """Draw the anti-aliased frame right away (pictures, the end of a test)."""
+        self._idle.stop()
+        self._smooth = False
+        if self.smooth_when_idle:
+            self._smooth = True
+            self.scene.set_style(self._still_style())
+        self.plotter.repaint()
+
+    def _go_smooth(self) -> None:
+        if self.closed or not self.isVisible():
+            return
+        if self.smooth_when_idle and not self._smooth:
+            self._smooth = True
+            self.scene.set_style(self._still_style())
+        self.plotter.update()
+
+    def set_style(self, style: RenderStyle) -> None:
+        """Change the look (background, palette, tube thickness, presentation sizes ...)."""
+        self.base_style = style
+        self._smooth = False
+        self.scene.set_style(self._moving_style())
+        self.request_render(moving=True)
+
+    def set_caption(self, text: str) -> None:
+        if text != self.scene.overlay.caption:
+            self.scene.set_caption(text)
+            self.request_render()
+
+    # -- muscles shown --------------------------------------------------------------------
+    def set_muscle_visible(self, muscle_id: str, visible: bool) -> None:
+        """Show or hide a hip muscle (both sides); unknown (e.g. trunk) muscles are ignored."""
+        if muscle_id not in self.scene.muscles.visible_muscles:
+            return
+        (self.hidden.discard if visible else self.hidden.add)(muscle_id)
+        self.scene.set_muscle_visible(muscle_id, visible)
+        self.request_render()
+
+    def solo(self, muscle_id: str | None) -> None:
+        """Show only this muscle (None: all shown muscles again)."""
+        if muscle_id is not None and muscle_id not in self.scene.muscles.visible_muscles:
+            muscle_id = None
+        self.solo_id = muscle_id
+        self.scene.solo(muscle_id)
+        self.request_render()
+
+    def highlight(self, selection: tuple[str, str] | None) -> None:
+        """Emphasise the selected muscle ``(side, id)``; None clears."""
+        if selection is not None and selection[1] not in self.scene.muscles.visible_muscles:
+            selection = None
+        if selection == self.highlighted:
+            return
+        self.highlighted = selection
+        self.scene.highlight(*(selection or ("r", None)))
+        self.request_render()
+
+    def copy_display_to(self, scene) -> None:
+        """Give another HipScene the same shown muscles, solo, highlight and caption."""
+        for mid in self.hidden:
+            scene.set_muscle_visible(mid, False)
+        scene.solo(self.solo_id)
+        if self.highlighted is not None:
+            scene.highlight(*self.highlighted)
+        scene.set_caption(self.scene.overlay.caption)
+
+    # -- camera --------------------------------------------------------------------------
+    def set_view(self, name: str) -> None:
+        """Camera preset (front, back, left, right, top, oblique), fitted to the body."""
+        self.view_name = name
+        self.camera_is_preset = True
+        self._sync_size()
+        # HipScene fits a parallel projection as such: set the mode first.
+        self.plotter.renderer.GetActiveCamera().SetParallelProjection(self.orthographic)
+        self.scene.set_view(name)
+        self.request_render(moving=True)
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(ev)
+        if self.camera_is_preset and self._fitted:
+            self._refit.start(0)  # the preset fit depends on the picture's shape
+
+    def _refit_now(self) -> None:
+        if self.camera_is_preset and not self.closed:
+            self.set_view(self.view_name)
+
+    def reset_camera(self) -> None:
+        self.set_view(self.view_name)
+
+    def set_orthographic(self, on: bool) -> None:
+        """Orthographic (parallel) or perspective camera; a preset view is fitted anew."""
+        self.orthographic = bool(on)
+        if self.camera_is_preset and self._fitted:
+            self.set_view(self.view_name)
+            return
+        cam = self.plotter.renderer.GetActiveCamera()
+        if self.orthographic:  # keep what the user sees at the focal point
+            cam.SetParallelScale(cam.GetDistance() * math.tan(math.radians(cam.GetViewAngle()) / 2))
+        cam.SetParallelProjection(self.orthographic)
+        self.plotter.renderer.ResetCameraClippingRange()
+        self.request_render(moving=True)
+
+    def zoom(self, factor: float) -> None:
+        """Zoom in (``factor`` > 1) or out about the focal point."""
+        cam = self.plotter.renderer.GetActiveCamera()
+        if cam.GetParallelProjection():
+            cam.SetParallelScale(cam.GetParallelScale() / factor)
+        else:
+            cam.Dolly(factor)
+        self.plotter.renderer.ResetCameraClippingRange()
+        self.request_render(moving=True)
+
+    # -- images --------------------------------------------------------------------------
+    def image(self, size: tuple[int, int] | None = None, *, transparent: bool = False) -> QImage:
+        """The 3D view as a picture, anti-aliased; ``size`` (w, h) re-renders off-screen at that size."""
+        from .export import render_view_image
+
+        return render_view_image(self, size, transparent=transparent)
+
+    # -- picking -------------------------------------------------------------------------
+    def screen_lines(self) -> dict:
+        """Every shown bundle's path in widget pixels: ``{(side, id, bundle): (k, 3)}`` x, y, depth."""
+        if self.state is None:
+            return {}
+        ren = self.plotter.renderer
+        w, h = self.plotter.width(), self.plotter.height()
+        M = ren.GetActiveCamera().GetCompositeProjectionTransformMatrix(w / max(h, 1), -1, 1)
+        M = np.array([[M.GetElement(i, j) for j in range(4)] for i in range(4)])
+        out = {}
+        sets = [*self.state.muscles.items(), *(getattr(self.state, "trunk", {}) or {}).items()]
+        for side, ms in sets:
+            if ms.paths is None:
+                continue
+            for b, (mid, bn) in enumerate(zip(ms.muscle_ids, ms.bundle_names)):
+                key = (side, mid, bn)
+                actor = self.scene.bundle_actors.get(key)
+                if actor is None or not actor.GetVisibility():
+                    continue
+                p = ms.paths[b][0]
+                hp = np.c_[p, np.ones(len(p))] @ M.T
+                ndc = hp[:, :3] / hp[:, 3:]
+                out[key] = np.c_[(ndc[:, 0] + 1) / 2 * w, (1 - ndc[:, 1]) / 2 * h, (ndc[:, 2] + 1) / 2]
+        return out
+
+    def pick(self, pos: QPoint):
+        """``(side, muscle_id, bundle)`` of the muscle drawn at widget position ``pos``, or None."""
+        return nearest_bundle(self.screen_lines(), (pos.x(), pos.y()))
+
+    def muscle_at(self, pos: QPoint):
+        key = self.pick(pos)
+        return None if key is None else (key[0], key[1])
+
+    def _do_hover(self) -> None:
+        key = self.pick(self._hover_pos)
+        sel = None if key is None else (key[0], key[1])
+        if key is not None:
+            side = "right" if key[0] == "r" else "left"
+            bundle = "" if key[2] in ("main", "") else f" ({key[2].replace('_', ' ')} part)"
+            QToolTip.showText(self.plotter.mapToGlobal(self._hover_pos),
+                              f"{self._names.get(key[1], key[1])}{bundle}, {side}", self.plotter)
+        elif self._hover_key is not None:
+            QToolTip.hideText()
+        if sel != self._hover_key:
+            self._hover_key = sel
+            self.hovered.emit(sel)
+
+    # -- events --------------------------------------------------------------------------
+    def eventFilter(self, obj, ev) -> bool:  # noqa: N802 - Qt API
+        if obj is not self.plotter:
+            return False
+        t = ev.type()
+        if t in (QEvent.KeyPress, QEvent.KeyRelease):
+            # VTK's own keys (q quits, w wireframe, 3 stereo ...) stay off: the window's
+            # shortcuts (checked before a key reaches this widget) handle the rest.
+            return True
+        if t == QEvent.MouseButtonPress:
+            self._press_pos = ev.position().toPoint()
+            self.request_render(moving=True)
+            QToolTip.hideText()
+        elif t == QEvent.MouseMove:
+            if ev.buttons() != Qt.NoButton:
+                self.camera_is_preset = False
+                self.request_render(moving=True)
+            else:
+                self._hover_pos = ev.position().toPoint()
+                self._hover_timer.start()
+        elif t == QEvent.MouseButtonRelease:
+            pos = ev.position().toPoint()
+            if (ev.button() == Qt.LeftButton and self._press_pos is not None
+                    and (pos - self._press_pos).manhattanLength() <= 4):
+                self.clicked.emit(self.muscle_at(pos))
+            self._press_pos = None
+            self.request_render(moving=True)
+        elif t == QEvent.Wheel:
+            px = ev.pixelDelta().y()
+            steps = px / 50.0 if px else ev.angleDelta().y() / 120.0
+            if steps:
+                self.camera_is_preset = False
+                self.zoom(1.1 ** steps)
+            return True
+        elif t == QEvent.NativeGesture and ev.gestureType() == Qt.ZoomNativeGesture:
+            self.zoom(1.0 + ev.value())
+            return True
+        elif t == QEvent.Gesture:
+            pinch = ev.gesture(Qt.PinchGesture)
+            if pinch is not None:
+                self.zoom(pinch.scaleFactor())
+                ev.accept()
+                return True
+        elif t == QEvent.Leave:
+            self._hover_timer.stop()
+            if self._hover_key is not None:
+                self._hover_key = None
+                self.hovered.emit(None)
+        return False
+
+    def close_scene(self) -> None:
+        """Release the GL resources (call before the window goes away)."""
+        if self.closed:
+            return
+        self.closed = True
+        self._idle.stop()
+        self._hover_timer.stop()
+        self.scene.close()
+        self.plotter.close()
