@@ -126,7 +126,8 @@ def cmd_render(argv: list[str]) -> int:
     add_pose_flags(p)
     _common(p)
     p.add_argument("-o", "--output", required=True, metavar="FILE.png", help="where to write the picture")
-    p.add_argument("--view", choices=("front", "side", "back", "top", "oblique"), default="oblique")
+    p.add_argument("--view", choices=("front", "back", "left", "right", "side", "top", "oblique"), default="oblique",
+                   help="camera preset in the room (side = right; default: oblique)")
     p.add_argument("--size", default="1600x1000", metavar="WxH", help="picture size in pixels (default: 1600x1000)")
     p.add_argument("--no-muscles", action="store_true", help="bones only")
     add_activation_flags(p)

@@ -1,4 +1,4 @@
-"""ASIS markers: a dark sphere on each anterior superior iliac spine inside a ring.
+"""ASIS markers: a sphere on each anterior superior iliac spine inside a ring.
 
 The ring is the teacher's "fingers on the ASIS": neutral (text colour, thin) while the pelvis is
 neutral, vermillion and larger once the pelvis tilts, hikes or rotates by more than a threshold.
@@ -65,8 +65,8 @@ class AsisMarkers:
     def _local(self, p: np.ndarray, kind: str) -> np.ndarray:
         r = self.style.landmark_radius_mm / 1000.0
         M = np.eye(4)
-        if kind == "sphere":
-            M[:3, :3] *= r
+        if kind == "sphere":  # the sphere reads from every side, the ring from the front
+            M[:3, :3] *= r * (1.5 if self.moved else 1.0)
             M[:3, 3] = p
             return M
         scale = r * (2.9 if self.moved else 2.4)
@@ -89,7 +89,7 @@ class AsisMarkers:
         ring = colors.WARNING_COLOR if self.moved else neutral_ring_color(self.style)
         for actor, _, _, kind in self._parts:
             prop = actor.GetProperty()
-            prop.SetColor(*(ring if kind == "ring" else (0.12, 0.12, 0.12)))
+            prop.SetColor(*ring)
             prop.SetSpecular(0.4)
             prop.SetSpecularPower(30)
             prop.SetAmbient(0.2 if kind == "ring" else 0.1)
