@@ -76,6 +76,18 @@ def test_the_standing_leg_holds_the_pelvis_level(model):
     assert lying.muscles["l"].activation.max() == 0     # lying down nobody stands on the other leg
 
 
+def test_the_floor_carries_a_resting_leg_but_not_a_lifted_one(model):
+    resting = hipviz.evaluate(model, {}, posture="supine", movement="external_rotation")
+    assert resting.extra["leg_resting"].all()
+    assert abs(resting.extra["demand_nm"][0, 0]) < 1e-9         # no straight-leg-raise moment
+    assert "agonist" in _by_muscle(resting.muscles["r"])["quadratus_femoris"][1]
+    lifted = hipviz.evaluate(model, {"flexion": 10}, posture="supine", movement="flexion")
+    assert not lifted.extra["leg_resting"].any()
+    assert lifted.extra["demand_nm"][0, 0] > 35                  # ~46 N m near lift-off (reference 8)
+    kneeling = hipviz.evaluate(model, {}, posture="tall_kneeling", movement="hold")
+    assert kneeling.extra["leg_resting"].all()
+
+
 def test_posture_changes_the_answer_standing_vs_side_lying_abduction(model):
     standing = _by_muscle(hipviz.evaluate(model, {"abduction": 10}, movement="abduction").muscles["r"])
     lying = _by_muscle(hipviz.evaluate(model, {"abduction": 10}, posture="side_lying", movement="abduction").muscles["r"])

@@ -148,7 +148,7 @@ def _generalised_gravity(points, masses, centre, axes, g_vec):
 
 
 def hip_demand(geom: dict, seg: SegmentParameters, g_pelvis: np.ndarray, direction: np.ndarray, *,
-               effort_nm: float, load_n: float, load_point: str) -> np.ndarray:
+               effort_nm: float, load_n: float, load_point: str, resting: np.ndarray | None = None) -> np.ndarray:
     """Moments (N m) the muscles must supply about hip flexion, adduction, rotation and knee.
 
     Parameters
@@ -160,8 +160,12 @@ def hip_demand(geom: dict, seg: SegmentParameters, g_pelvis: np.ndarray, directi
         Unit gravity direction in the canonical pelvis frame.
     direction : (n, 4) ndarray
         Movement direction.
+    resting : (n,) bool ndarray, optional
+        Poses in which the floor carries the leg (and any load on it): no gravity moments.
     """
     g_vec = g_pelvis * seg.g
+    if resting is not None:
+        g_vec = np.where(np.asarray(resting)[:, None], 0.0, g_vec)
     hip, knee, ankle, foot = geom["hip"], geom["knee"], geom["ankle"], geom["foot"]
     thigh_com = hip + seg.thigh[1] * (knee - hip)
     shank_com = knee + seg.shank[1] * (ankle - knee)

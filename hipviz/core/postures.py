@@ -34,6 +34,8 @@ class Posture:
         Starting joint angles in degrees.
     trunk_supported : bool
         The upper body rests on the floor or the arms (lying, quadruped).
+    floor : bool
+        The legs rest on the floor in the starting pose (lying, kneeling, quadruped).
     """
 
     name: str
@@ -41,6 +43,7 @@ class Posture:
     rotation: np.ndarray
     pose: dict = field(default_factory=dict)
     trunk_supported: bool = False
+    floor: bool = False
 
     @property
     def gravity_in_body(self) -> np.ndarray:
@@ -68,5 +71,5 @@ def load_postures() -> dict[str, Posture]:
             except (KeyError, ValueError, TypeError) as exc:
                 raise PostureError(f"postures.toml [{name}] rotate: expected [axis, degrees] with axis x, y or z, found {step!r}") from exc
         out[name] = Posture(name, spec.get("label", name), R, dict(spec.get("pose", {})),
-                            bool(spec.get("trunk_supported", False)))
+                            bool(spec.get("trunk_supported", False)), bool(spec.get("floor", False)))
     return out

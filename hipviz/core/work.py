@@ -42,6 +42,29 @@ def _leg_geometry(state: State, c: str, segs: SegmentParameters) -> dict:
     return {"hip": ps.hip_center, "knee": knee, "ankle": ankle, "foot": foot, "axes": axes}
 
 
+_REST_TOLERANCE_M = 0.01
+
+
+def _knee_ankle_heights(model, transforms: dict, c: str) -> tuple[np.ndarray, np.ndarray]:
+    """Room heights (y, metres) of the knee and ankle centres of leg ``c``."""
+    T = transforms[f"tibia_{c}"]
+    tib = model.landmarks[f"tibia_{c}"]
+    ankle = T[:, :3, :3] @ (tib["ankle_center"] - tib["knee_center"]) + T[:, :3, 3]
+    return T[:, 1, 3], ankle[:, 1]
+
+
+def _leg_resting(state: State, c: str) -> np.ndarray:
+    """(n,) True where the floor carries leg ``c``: a floor posture, leg no higher than at its start."""
+    if not state.posture.floor:
+        return np.zeros(state.n, bool)
+    from .kinematics import segment_transforms
+    from .pose import make_poses
+    start = make_poses({}, defaults=state.posture.pose, ranges=state.model.ranges)
+    k0, a0 = _knee_ankle_heights(state.model, segment_transforms(state.model.joints, start, state.posture.rotation), c)
+    k, a = _knee_ankle_heights(state.model, state.transforms, c)
+    return (k <= k0 + _REST_TOLERANCE_M) & (a <= a0 + _REST_TOLERANCE_M)
+
+
 def _gravity_in_pelvis(state: State, c: str) -> np.ndarray:
     R = state.transforms["pelvis"][:, :3, :3]
     g = np.einsum("pji,j->pi", R, np.array([0.0, -1.0, 0.0]))
@@ -96,8 +119,10 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
     n = state.n
     ms = state.muscles[c]
     geom = _leg_geometry(state, c, segs)
+    resting = _leg_resting(state, c)
+    state.extra["leg_resting"] = resting
     demand = hip_demand(geom, segs, _gravity_in_pelvis(state, c), direction,
-                        effort_nm=effort_nm, load_n=load_n, load_point=load_point)
+                        effort_nm=effort_nm, load_n=load_n, load_point=load_point, resting=resting)
     ext, flex = segs.knee_reserves
     reserves = np.zeros((4, 2))
     reserves[3] = (-ext, flex)
