@@ -281,10 +281,19 @@ class HipScene:
                 pts.append(local @ T[:3, :3].T + T[:3, 3])
         if self.style.show_landmarks:
             pts.append(self.markers.points())
-        if self._labels_shown(view_preset(self.view)["direction"]):
+        if self._labels_shown(self._view_vectors(self.view)["direction"]):
             pts.append(self.side_labels.points())
         out = np.concatenate(pts) if pts else np.zeros((0, 3))
         return out if len(out) else np.array([[-0.2, -0.9, -0.2], [0.2, 0.2, 0.2]])
+
+    def _view_vectors(self, name: str) -> dict[str, np.ndarray]:
+        """A preset's camera direction and up vector, turned with the body's posture.
+
+        Presets are anatomical: "front" faces the body's front whether it stands or lies.
+        """
+        preset = view_preset(name)
+        R = np.asarray(self._state.posture.rotation, float) if self._state is not None else np.eye(3)
+        return {"direction": R @ np.asarray(preset["direction"], float), "up": R @ np.asarray(preset["up"], float)}
 
     def set_view(self, name: str) -> None:
         """Point the camera from a preset direction and fit the whole body into the picture.
@@ -293,7 +302,8 @@ class HipScene:
         ----------
         name : str
             A key of :data:`hipviz.render.VIEWS`: ``front``, ``back``, ``left``, ``right``,
-            ``side`` (= right), ``top`` or ``oblique``.
+            ``side`` (= right), ``top`` or ``oblique``. Presets are anatomical and turn with the
+            posture of the last state shown: "front" faces the body's front, lying or standing.
 
         Notes
         -----
@@ -301,7 +311,7 @@ class HipScene:
         with a small margin; call again after a pose change to re-fit. A camera already in
         parallel projection (``camera.SetParallelProjection(True)``) is fitted as such.
         """
-        preset = view_preset(name)
+        preset = self._view_vectors(name)
         self.view = name
         w, h = self._window_size()
         x0, x1, y0, y1 = self._layout()
