@@ -130,6 +130,8 @@ def cmd_render(argv: list[str]) -> int:
                    help="camera preset in the room (side = right; default: oblique)")
     p.add_argument("--size", default="1600x1000", metavar="WxH", help="picture size in pixels (default: 1600x1000)")
     p.add_argument("--no-muscles", action="store_true", help="bones only")
+    p.add_argument("--room-view", action="store_true",
+                   help="camera fixed in the room (a lying body is seen lying); default: anatomical views")
     add_activation_flags(p)
     args = p.parse_args(argv)
     try:
@@ -145,7 +147,7 @@ def cmd_render(argv: list[str]) -> int:
         raise UserError(f"-o/--output: the folder {str(out.parent)!r} does not exist")
     state = _evaluate(_model(args), pose_from_args(args), args, **activation_kwargs(args))
     from ..render import render_png
-    render_png(state, out, view=args.view, size=(w, h), muscles=not args.no_muscles)
+    render_png(state, out, view=args.view, size=(w, h), muscles=not args.no_muscles, room_view=args.room_view)
     for warning in state.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"wrote {out}")

@@ -53,7 +53,7 @@ def default_caption(state, i: int = 0) -> str:
 
 def render_png(state, path, *, view: str = "oblique", size: tuple[int, int] = (1600, 1000), muscles: bool = True,
                i: int = 0, style: RenderStyle | None = None, transparent: bool = False,
-               caption: str | None = None) -> Path:
+               caption: str | None = None, room_view: bool = False) -> Path:
     """Render pose ``i`` of a state to a PNG file, off-screen.
 
     Parameters
@@ -77,6 +77,9 @@ def render_png(state, path, *, view: str = "oblique", size: tuple[int, int] = (1
     caption : str, optional
         Caption at the top left; default :func:`default_caption` (side, angles, posture);
         ``""`` for none.
+    room_view : bool, default: False
+        Camera presets fixed in the room (a lying body is seen lying) instead of anatomical
+        ones that turn with the posture.
 
     Returns
     -------
@@ -106,6 +109,7 @@ def render_png(state, path, *, view: str = "oblique", size: tuple[int, int] = (1
         scene.update(state, i)
         scene.set_muscles_visible(muscles)
         scene.set_caption(default_caption(state, i) if caption is None else caption)
+        scene.anatomical_views = not room_view
         scene.set_view(view)
         plotter.screenshot(str(out), transparent_background=transparent, window_size=(w, h))
     finally:

@@ -114,6 +114,9 @@ class HipScene:
         self._i = 0
         self._activation: dict | None = None
         self._scale = 1.0
+        #: True: presets turn with the posture ("front" faces the body's front); False: fixed
+        #: in the room, so a lying body is seen lying (gravity down the picture).
+        self.anatomical_views = True
         self._observer = self.renderer.AddObserver("StartEvent", self._before_render)
         self._install_lights()
         self.set_style(self.style)
@@ -292,7 +295,8 @@ class HipScene:
         Presets are anatomical: "front" faces the body's front whether it stands or lies.
         """
         preset = view_preset(name)
-        R = np.asarray(self._state.posture.rotation, float) if self._state is not None else np.eye(3)
+        turn = self.anatomical_views and self._state is not None
+        R = np.asarray(self._state.posture.rotation, float) if turn else np.eye(3)
         return {"direction": R @ np.asarray(preset["direction"], float), "up": R @ np.asarray(preset["up"], float)}
 
     def set_view(self, name: str) -> None:
