@@ -76,6 +76,15 @@ def test_the_standing_leg_holds_the_pelvis_level(model):
     assert lying.muscles["l"].activation.max() == 0     # lying down nobody stands on the other leg
 
 
+def test_trunk_muscles_of_each_side_bend_the_trunk_to_their_own_side(model):
+    st = hipviz.evaluate(model, {}, with_paths=False)
+    for side, sign in (("r", 1), ("l", -1)):
+        ql = st.trunk[side].muscle_ids.index("quadratus_lumborum")
+        assert sign * st.trunk[side].moment_arm[0, ql, 1] > 0.03     # side-bend to its own side
+        io = st.trunk[side].muscle_ids.index("internal_oblique")
+        assert sign * st.trunk[side].moment_arm[0, io, 2] < 0        # internal oblique turns to its own side
+
+
 def test_the_floor_carries_a_resting_leg_but_not_a_lifted_one(model):
     resting = hipviz.evaluate(model, {}, posture="supine", movement="external_rotation")
     assert resting.extra["leg_resting"].all()

@@ -24,7 +24,7 @@ def _moved_copy(tmp_path, stem, R, t, scale_mm=True):
     mesh_path = tmp_path / f"{stem}.stl"
     moved.export(mesh_path)
     raw = tomllib.loads((MESHES / f"{stem}.landmarks.toml").read_text())["landmarks"]
-    lines = ['units = "mm"' if scale_mm else 'units = "m"', ""]
+    lines = [f'bone = "{stem}"', 'units = "mm"' if scale_mm else 'units = "m"', ""]
     for name, entry in raw.items():
         p = (np.array(entry["position"]) / 1000 @ R.T + t) * k
         lines += [f"[landmarks.{name}]", f"position = [{float(p[0])!r}, {float(p[1])!r}, {float(p[2])!r}]", ""]
@@ -80,6 +80,17 @@ def test_bad_inputs_are_refused_clearly(tmp_path):
     lm_m.write_text(lm.read_text().replace('units = "mm"', 'units = "m"'))
     with pytest.raises(BoneImportError, match="check the file's units"):
         import_bones(tmp_path / "o3", {"femur_r": (mesh, lm_m)})
+    pelvis_mesh, pelvis_lm = _moved_copy(tmp_path, "pelvis", np.eye(3), np.zeros(3))
+    with pytest.raises(BoneImportError, match="do not belong to this mesh|check the mesh's units"):
+        import_bones(tmp_path / "o5", {"femur_r": (pelvis_mesh, lm)})       # a pelvis given as a femur
+    with pytest.raises(BoneImportError, match="says bone = 'pelvis'"):
+        import_bones(tmp_path / "o6", {"femur_r": (mesh, pelvis_lm)})
+    import trimesh
+    tiny = tmp_path / "tiny.stl"
+    m = trimesh.load(mesh, process=False)
+    trimesh.Trimesh(m.vertices * 1e-6, m.faces, process=False).export(tiny)  # 0.46 mm long
+    with pytest.raises(BoneImportError, match="check the mesh's units"):
+        import_bones(tmp_path / "o7", {"femur_r": (tiny, lm)})
     with pytest.raises(BoneImportError, match="unknown bone"):
         import_bones(tmp_path / "o4", {"humerus": (mesh, lm)})
     (tmp_path / "full").mkdir()

@@ -20,7 +20,7 @@ from .display import ensure_display
 
 __all__ = ["run", "build_parser"]
 
-_VIEWS = ("front", "back", "left", "right", "top", "oblique")
+_VIEWS = ("front", "back", "left", "right", "side", "top", "oblique")
 
 
 class ArgumentError(Exception):
@@ -44,9 +44,10 @@ def _size(text: str) -> tuple[int, int]:
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="hipviz", description="The hip in 3D. Without a subcommand: open the window. "
-                "Subcommands: pose, moment-arms, render (see hipviz SUBCOMMAND --help).")
+                "Subcommands: pose, moment-arms, render, import-bones (see hipviz SUBCOMMAND --help).")
     g = p.add_argument_group("window")
     g.add_argument("--screenshot", metavar="FILE.png", help="render the window, save a picture of it and exit")
+    g.add_argument("--overwrite", action="store_true", help="with --screenshot: replace the file if it exists")
     g.add_argument("--size", type=_size, default=None, metavar="WxH",
                    help="window size in pixels (default: 1600x1000 for --screenshot, else as last time)")
     g.add_argument("--presentation", action="store_true", help="start in projector mode")
@@ -85,7 +86,14 @@ def _configure(win, args) -> None:
     if args.background:
         win.set_pref(background=args.background, presentation_background=args.background)
     if args.scene:
-        if not win.load_scene(args.scene, max(args.step - 1, 0)):
+        from hipviz.io.scenes import SceneError, load_scene
+        try:  # check first: a message box would block --screenshot
+            scene = load_scene(args.scene, postures=win.model.postures)
+        except SceneError as exc:
+            raise ArgumentError(f"--scene: {exc}") from None
+        if not 1 <= args.step <= len(scene.steps):
+            raise ArgumentError(f"--step: expected 1 to {len(scene.steps)} for this scene, found {args.step}")
+        if not win.load_scene(args.scene, args.step - 1):
             raise ArgumentError(f"--scene: cannot load {args.scene}")
     pose = pose_from_args(args)
     given = {k: v for k, v in activation_kwargs(args).items() if k != "body_mass_kg"}
@@ -140,8 +148,10 @@ def run(argv: list[str] | None = None) -> int:
             out = Path(args.screenshot)
             if out.suffix.lower() != ".png":
                 raise ArgumentError(f"--screenshot: expected a .png file name, found {args.screenshot!r}")
-            if not out.parent.exists():
-                raise ArgumentError(f"--screenshot: the folder {str(out.parent)!r} does not exist")
+            if not out.parent.is_dir():
+                raise ArgumentError(f"--screenshot: {str(out.parent)!r} is not an existing folder")
+            if out.exists() and not args.overwrite:
+                raise ArgumentError(f"--screenshot: {str(out)!r} already exists; choose another name or add --overwrite")
         if args.scene and not Path(args.scene).is_file():
             raise ArgumentError(f"--scene: no such file {args.scene!r}")
         problem = ensure_display(allow_virtual=bool(args.screenshot))

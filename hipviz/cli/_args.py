@@ -7,6 +7,7 @@ POSE_FLAGS = {
     # flag: (pose key, help)
     "flexion": ("flexion", "hip flexion in degrees (+ flexion, - extension)"),
     "adduction": ("adduction", "hip adduction in degrees (+ adduction, - abduction)"),
+    "abduction": ("abduction", "hip abduction in degrees (the same as --adduction with the sign turned)"),
     "rotation": ("rotation", "hip rotation in degrees (+ internal, - external)"),
     "knee": ("knee", "knee flexion in degrees"),
     "pelvis-tilt": ("pelvis_tilt", "pelvic tilt in degrees (+ anterior)"),

@@ -130,6 +130,7 @@ def cmd_render(argv: list[str]) -> int:
                    help="camera preset in the room (side = right; default: oblique)")
     p.add_argument("--size", default="1600x1000", metavar="WxH", help="picture size in pixels (default: 1600x1000)")
     p.add_argument("--no-muscles", action="store_true", help="bones only")
+    p.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
     p.add_argument("--room-view", action="store_true",
                    help="camera fixed in the room (a lying body is seen lying); default: anatomical views")
     add_activation_flags(p)
@@ -143,11 +144,16 @@ def cmd_render(argv: list[str]) -> int:
     out = Path(args.output)
     if out.suffix.lower() != ".png":
         raise UserError(f"-o/--output: expected a .png file name, found {args.output!r}")
-    if not out.parent.exists():
-        raise UserError(f"-o/--output: the folder {str(out.parent)!r} does not exist")
+    if not out.parent.is_dir():
+        raise UserError(f"-o/--output: {str(out.parent)!r} is not an existing folder")
+    if out.exists() and not args.overwrite:
+        raise UserError(f"-o/--output: {str(out)!r} already exists; choose another name or add --overwrite")
     state = _evaluate(_model(args), pose_from_args(args), args, **activation_kwargs(args))
     from ..render import render_png
-    render_png(state, out, view=args.view, size=(w, h), muscles=not args.no_muscles, room_view=args.room_view)
+    try:
+        render_png(state, out, view=args.view, size=(w, h), muscles=not args.no_muscles, room_view=args.room_view)
+    except OSError as exc:
+        raise UserError(f"-o/--output: cannot write {str(out)!r} ({exc.strerror or exc})") from None
     for warning in state.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"wrote {out}")

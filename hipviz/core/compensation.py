@@ -148,10 +148,20 @@ def compensate(poses: PoseBatch, side: str, ranges: dict, *, lock_pelvis: bool, 
     if not lock_pelvis:
         lumbar = lumbar + np.column_stack([-d[:, 0], d[:, 1], -d[:, 2]])
     for j, n in enumerate(("lumbar_flexion", "lumbar_bending", "lumbar_rotation")):
-        lumbar[:, j] = np.clip(lumbar[:, j], *ranges[n])
+        lo, hi = ranges[n]
+        out = (lumbar[:, j] < lo - 1e-9) | (lumbar[:, j] > hi + 1e-9)
+        if out.any():
+            k = int(np.argmax(np.abs(lumbar[:, j] - np.clip(lumbar[:, j], lo, hi))))
+            warnings.append(f"{n} {lumbar[k, j]:g} deg is outside its range {lo:g} to {hi:g} deg; "
+                            f"clamped to {np.clip(lumbar[k, j], lo, hi):g}")
+        lumbar[:, j] = np.clip(lumbar[:, j], lo, hi)
     other_names = [f"hip_flexion_{other}", f"hip_adduction_{other}", f"hip_rotation_{other}"]
     olo = np.array([ranges[n][0] for n in other_names])
     ohi = np.array([ranges[n][1] for n in other_names])
+    clipped = np.abs(other_hip - np.clip(other_hip, olo, ohi)).max(axis=1) > 0.5
+    if not lock_pelvis and clipped.any():
+        warnings.append(f"the {'left' if other == 'l' else 'right'} hip reaches the end of its range: that thigh "
+                        "cannot stay where it was and leans with the pelvis")
     other_hip = np.clip(other_hip, olo, ohi)
     for j, n in enumerate(names):
         q[:, col[n]] = np.radians(hip[:, j])

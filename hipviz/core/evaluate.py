@@ -60,7 +60,8 @@ def _muscle_state(ps: PathSet, poses: PoseBatch, c: str, T_pel: np.ndarray, with
         flip = _FLIP if c == "l" else np.ones(3)
         R, t = T_pel[:, :3, :3], T_pel[:, :3, 3]
         paths = [np.einsum("pij,pkj->pki", R, p * flip) + t[:, None, :] for p in out["paths"]]
-    arms = out["lumbar_moment_arm"] if trunk else out["moment_arm"]
+    # lumbar moment arms come in the side's canonical (mirrored) frame: back to real signs
+    arms = (out["lumbar_moment_arm"] * (_LEFT_LUMBAR if c == "l" else 1.0)) if trunk else out["moment_arm"]
     capacity = ps.max_force * force_length_factor(out["length"], ps.shortest, ps.longest)
     return MuscleState(ps.muscle_ids, ps.bundle_names, ps.max_force, out["length"], arms, paths, capacity)
 
@@ -136,6 +137,8 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
         raise ValueError(f"load point must be 'ankle' or 'knee', found {load_point!r}")
     if not np.isfinite(load_n) or load_n < 0:
         raise ValueError(f"load must be a weight of 0 N or more, found {load_n!r}")
+    if body_mass_kg is not None:
+        load_segments(body_mass_kg)  # checks the range even when no activation is computed
     if isinstance(pose, PoseBatch):
         poses = pose
     else:

@@ -108,7 +108,10 @@ def _expand(values: Mapping[str, object], side: str) -> dict[str, np.ndarray]:
         if name not in _INDEX:
             known = ", ".join(sorted(set(COORDINATES) | set(_SHORT)))
             raise PoseError(f"unknown pose coordinate {key!r}; expected one of: {known}")
-        arr = np.asarray(val, dtype=float)
+        try:
+            arr = np.asarray(val, dtype=float)
+        except (TypeError, ValueError):
+            raise PoseError(f"pose coordinate {key!r}: expected a number of degrees (or a list of them), found {val!r}") from None
         if key == "abduction":
             arr = -arr
         if arr.ndim > 1:

@@ -86,7 +86,8 @@ class State:
         radians, as flexion, adduction, internal rotation.
     trunk : dict
         ``{"r": MuscleState, "l": MuscleState}`` of the trunk muscles; their ``moment_arm``
-        is (n, B, 3) about lumbar flexion, side-bend (+ right) and rotation (+ left).
+        is (n, B, 3) about lumbar flexion, side-bend (+ right) and rotation (+ left), with the
+        same signs on both sides (a left side-bender has a negative bending moment arm).
     movement : str or None
         The movement whose activations were computed (None: no activation).
     lock_pelvis : bool
@@ -161,7 +162,7 @@ class State:
         """
         c = (side or self.side)[0]
         p = self.poses
-        deg = lambda name: round(float(p.degrees(name)[i]), 3)  # noqa: E731
+        deg = lambda name: round(float(p.degrees(name)[i]), 3) + 0.0  # noqa: E731  (+ 0.0: no "-0.0")
         thigh = np.degrees(self.thigh[c][i])
         lm = self.landmarks()
         muscles = _bundle_entries(self.muscles[c], c, i, HIP_ARMS, paths)
@@ -178,8 +179,8 @@ class State:
                        "rotation": deg("pelvis_rotation")},
             "lumbar": {"flexion": deg("lumbar_flexion"), "bending": deg("lumbar_bending"),
                        "rotation": deg("lumbar_rotation")},
-            "thigh": {"flexion": round(float(thigh[0]), 3), "adduction": round(float(thigh[1]), 3),
-                      "rotation": round(float(thigh[2]), 3)},
+            "thigh": {"flexion": round(float(thigh[0]), 3) + 0.0, "adduction": round(float(thigh[1]), 3) + 0.0,
+                      "rotation": round(float(thigh[2]), 3) + 0.0},
             "asis_height_m": {k: round(float(v[i]), 5) for k, v in asis.items()},
             "asis_difference_cm": round(float((asis["right"][i] - asis["left"][i]) * 100), 3),
             "pelvis_moved_deg": round(float(self.pelvis_moved_deg[i]), 3) if self.pelvis_moved_deg is not None else 0.0,

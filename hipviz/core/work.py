@@ -158,11 +158,16 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
                     np.stack([np.cos(f), -np.sin(f), np.zeros(n)], axis=-1), R_l[:, :, 1]], axis=1)
     tau_L = -TRUNK_SHARE * np.linalg.solve(np.swapaxes(K_L, 1, 2), M[..., None])[..., 0]
     if not state.posture.trunk_supported:
+        # the upright trunk balances over the spine passively (ligaments, small adjustments):
+        # the back muscles hold only what leaning away from upright adds (a forward fold)
         m_ub, com = segs.upper_body
         j = state.model.paths[c].lumbosacral
-        x = j + R_l @ com
         g = _gravity_in_pelvis(state, c) * segs.g
-        tau_L += m_ub * np.einsum("pqi,pi->pq", np.cross(K_L, (x - j)[:, None, :]), g) * -1.0
+        g_up = state.posture.rotation.T @ np.array([0.0, -segs.g, 0.0])
+        g_up = g_up * _M if c == "l" else g_up
+        lean = np.einsum("pqi,pi->pq", np.cross(K_L, (R_l @ com)[:, None, :]), g)
+        upright = np.cross(np.array([[0.0, 0.0, -1.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), com) @ g_up
+        tau_L -= m_ub * (lean - upright)
     motion = lumbar_motion * _LEFT_LUMBAR if c == "l" else lumbar_motion
     size = np.linalg.norm(motion, axis=1, keepdims=True)
     d_L = np.where(size > 1e-9, motion / np.maximum(size, 1e-9), 0.0)
@@ -171,7 +176,7 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
         tau_L = tau_L * _LEFT_LUMBAR
         d_L = d_L * _LEFT_LUMBAR
     trunk = state.trunk
-    arms = np.concatenate([trunk["r"].moment_arm, trunk["l"].moment_arm * _LEFT_LUMBAR], axis=1)
+    arms = np.concatenate([trunk["r"].moment_arm, trunk["l"].moment_arm], axis=1)  # real lumbar signs
     forces = np.concatenate([trunk["r"].capacity, trunk["l"].capacity], axis=1)
     tp = state.model.trunk_paths
     fib = np.concatenate([tp["r"].fibre_length, tp["l"].fibre_length])

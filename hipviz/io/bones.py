@@ -216,6 +216,9 @@ def import_bones(out_dir: str | Path, bones: dict[str, tuple[str | Path, str | P
             lm = read_landmarks(lm_path)
         except LandmarkError as exc:
             raise BoneImportError(str(exc)) from None
+        declared = _declared_bone(lm_path)
+        if declared and declared.split("_")[0] != kind:
+            raise BoneImportError(f"{lm_path}: the file says bone = {declared!r}, but it was given for the {bone}")
         if kind == "pelvis" and not {"hip_center_r", "hip_center_l"} <= set(lm):
             needed = [k for k in ("asis_r", "asis_l", "psis_r", "psis_l") if k not in lm]
             if needed:
@@ -236,12 +239,19 @@ def import_bones(out_dir: str | Path, bones: dict[str, tuple[str | Path, str | P
         if extent > 20 * size:  # the mesh is in millimetres while landmarks were in metres
             mesh_scale = 1e-3
             notes.append(f"{bone}: mesh coordinates look like millimetres; scaled by 0.001")
+        span = float(np.max(mesh.extents)) * mesh_scale
+        if not 0.7 * size <= span <= 3.0 * size:
+            raise BoneImportError(f"{mesh_path}: the mesh is {span * 1000:.0f} mm across but its landmarks' {what} is "
+                                  f"{size * 1000:.0f} mm; check the mesh's units and that it is the {kind}")
         origin, R = anatomical_frame(kind, lm, side)
         verts = (mesh.vertices * mesh_scale - origin) @ R
         lm_local = {k: (v - origin) @ R for k, v in lm.items()}
-        dist = _surface_distance(verts, mesh.faces, lm_local, kind)
-        if dist > 0.02:
-            notes.append(f"{bone}: some landmarks lie {dist * 1000:.0f} mm from the mesh surface; check they belong to this mesh")
+        typical, worst = _surface_distance(verts, mesh.faces, lm_local, kind)
+        if typical > 0.015:
+            raise BoneImportError(f"{mesh_path}: its surface lies a typical {typical * 1000:.0f} mm from the landmarks in "
+                                  f"{lm_path}; the landmarks do not belong to this mesh (or to its coordinates)")
+        if worst > 0.02:
+            notes.append(f"{bone}: some landmarks lie {worst * 1000:.0f} mm from the mesh surface; check they belong to this mesh")
         staged[bone] = (verts, mesh.faces, lm_local)
     out.mkdir(parents=True, exist_ok=True)
     for bone, (kind, stem) in BONE_FILES.items():
@@ -279,13 +289,21 @@ def _fill_missing(kind: str, lm: dict, default: dict) -> list[str]:
     return missing
 
 
-def _surface_distance(verts, faces, lm, kind) -> float:
-    """Largest distance (m) from a surface landmark to the nearest mesh vertex."""
+def _declared_bone(path) -> str:
+    import tomllib
+    try:
+        return str(tomllib.loads(Path(path).read_text()).get("bone", ""))
+    except (OSError, tomllib.TOMLDecodeError):
+        return ""
+
+
+def _surface_distance(verts, faces, lm, kind) -> tuple[float, float]:
+    """Median and largest distance (m) from the surface landmarks to the nearest mesh vertex."""
     from scipy.spatial import cKDTree
     interior = {"hip_center", "hip_center_r", "hip_center_l", "knee_center", "ankle_center", "lumbosacral_joint",
                 "femoral_neck", "shaft_proximal"}
     pts = np.array([p for k, p in lm.items() if k not in interior])
     if not len(pts):
-        return 0.0
+        return 0.0, 0.0
     d, _ = cKDTree(verts).query(pts)
-    return float(d.max())
+    return float(np.median(d)), float(d.max())
