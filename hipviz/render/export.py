@@ -94,7 +94,15 @@ def render_png(state, path, *, view: str = "oblique", size: tuple[int, int] = (1
     >>> render_png(state, "/tmp/hip.png", view="side")  # doctest: +SKIP
     PosixPath('/tmp/hip.png')
     """
+    import os
+
     import pyvista as pv
+
+    if not os.environ.get("DISPLAY"):
+        # off-screen without X: VTK first tries X, warns "bad X server connection", then uses
+        # EGL; the warning only alarms users, so keep VTK's log to errors
+        from vtkmodules.vtkCommonCore import vtkLogger
+        vtkLogger.SetStderrVerbosity(vtkLogger.VERBOSITY_ERROR)
 
     from .scene import HipScene
 
