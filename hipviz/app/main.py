@@ -145,13 +145,11 @@ def run(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.screenshot:
-            out = Path(args.screenshot)
-            if out.suffix.lower() != ".png":
-                raise ArgumentError(f"--screenshot: expected a .png file name, found {args.screenshot!r}")
-            if not out.parent.is_dir():
-                raise ArgumentError(f"--screenshot: {str(out.parent)!r} is not an existing folder")
-            if out.exists() and not args.overwrite:
-                raise ArgumentError(f"--screenshot: {str(out)!r} already exists; choose another name or add --overwrite")
+            from hipviz.cli._args import check_png_output
+            try:
+                check_png_output(args.screenshot, overwrite=args.overwrite, flag="--screenshot")
+            except ValueError as exc:
+                raise ArgumentError(str(exc)) from None
         if args.scene and not Path(args.scene).is_file():
             raise ArgumentError(f"--scene: no such file {args.scene!r}")
         problem = ensure_display(allow_virtual=bool(args.screenshot))

@@ -53,6 +53,30 @@ def activation_kwargs(args: argparse.Namespace) -> dict:
             "load_n": args.load, "body_mass_kg": args.body_mass}
 
 
+def check_png_output(path: str, *, overwrite: bool, flag: str):
+    """The ``Path`` of a new PNG to write, or ValueError saying what is wrong (never overwrites).
+
+    Parameters
+    ----------
+    path : str
+        What the user gave.
+    overwrite : bool
+        Whether an existing file may be replaced.
+    flag : str
+        The option's name, for the message (``"-o/--output"``, ``"--screenshot"``).
+    """
+    from pathlib import Path
+
+    out = Path(path)
+    if out.suffix.lower() != ".png":
+        raise ValueError(f"{flag}: expected a .png file name, found {path!r}")
+    if not out.parent.is_dir():
+        raise ValueError(f"{flag}: {str(out.parent)!r} is not an existing folder")
+    if out.exists() and not overwrite:
+        raise ValueError(f"{flag}: {str(out)!r} already exists; choose another name or add --overwrite")
+    return out
+
+
 def pose_from_args(args: argparse.Namespace) -> dict[str, float]:
     """The pose named by the flags that were given (degrees)."""
     out = {}

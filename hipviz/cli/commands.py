@@ -5,9 +5,8 @@ import argparse
 import csv
 import json
 import sys
-from pathlib import Path
 
-from ._args import activation_kwargs, add_activation_flags, add_pose_flags, pose_from_args
+from ._args import activation_kwargs, add_activation_flags, add_pose_flags, check_png_output, pose_from_args
 
 __all__ = ["SUBCOMMANDS", "UserError", "run_window"]
 
@@ -141,13 +140,10 @@ def cmd_render(argv: list[str]) -> int:
             raise ValueError
     except ValueError:
         raise UserError(f"--size: expected WIDTHxHEIGHT in pixels between 64 and 8000, found {args.size!r}") from None
-    out = Path(args.output)
-    if out.suffix.lower() != ".png":
-        raise UserError(f"-o/--output: expected a .png file name, found {args.output!r}")
-    if not out.parent.is_dir():
-        raise UserError(f"-o/--output: {str(out.parent)!r} is not an existing folder")
-    if out.exists() and not args.overwrite:
-        raise UserError(f"-o/--output: {str(out)!r} already exists; choose another name or add --overwrite")
+    try:
+        out = check_png_output(args.output, overwrite=args.overwrite, flag="-o/--output")
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
     state = _evaluate(_model(args), pose_from_args(args), args, **activation_kwargs(args))
     from ..render import render_png
     try:
