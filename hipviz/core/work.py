@@ -161,7 +161,6 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
         # the upright trunk balances over the spine passively (ligaments, small adjustments):
         # the back muscles hold only what leaning away from upright adds (a forward fold)
         m_ub, com = segs.upper_body
-        j = state.model.paths[c].lumbosacral
         g = _gravity_in_pelvis(state, c) * segs.g
         g_up = state.posture.rotation.T @ np.array([0.0, -segs.g, 0.0])
         g_up = g_up * _M if c == "l" else g_up
