@@ -156,6 +156,16 @@ def test_unlocked_abduction_hikes_the_moving_side(model, side, sign):
     assert ql[0]["role"] == "agonist"                          # the hip hiker
 
 
+def test_asis_shift_is_relative_to_the_posture(model):
+    lying = hipviz.evaluate(model, {}, posture="side_lying").to_dict(paths=False)
+    assert abs(lying["asis_difference_cm"]) > 15 and lying["asis_shift_cm"] == pytest.approx(0, abs=1e-6)
+    # (lying on the side a hike moves the top ASIS towards the head, not up: the obliquity shows it)
+    hiked = hipviz.evaluate(model, {"abduction": 55}, posture="side_lying", lock_pelvis=False).to_dict(paths=False)
+    assert hiked["pelvis"]["obliquity"] > 10
+    standing = hipviz.evaluate(model, {"pelvis_obliquity": 5}).to_dict(paths=False)
+    assert standing["asis_shift_cm"] == pytest.approx(standing["asis_difference_cm"])
+
+
 def test_unlocked_rotation_turns_the_pelvis(model):
     d = hipviz.evaluate(model, {"rotation": 60}, lock_pelvis=False, movement="internal_rotation").to_dict()
     assert d["pelvis"]["rotation"] > 5 and d["thigh"]["rotation"] == pytest.approx(60, abs=0.5)

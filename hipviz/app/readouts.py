@@ -36,7 +36,8 @@ def summary(state, i: int = 0) -> dict:
         "pelvis": {k: deg(f"pelvis_{k}") for k in ("tilt", "obliquity", "rotation")},
         "thigh": {"flexion": float(thigh[0]), "adduction": float(thigh[1]), "rotation": float(thigh[2])},
         "asis_height_m": {"right": right, "left": left},
-        "asis_difference_cm": (right - left) * 100.0,
+        # posture-relative: lying on the side the two ASIS differ by the pelvis' width anyway
+        "asis_difference_cm": float(state.asis_shift()[i]) * 100.0,
         "pelvis_moved_deg": float(moved[i]) if moved is not None else 0.0,
         "lock_pelvis": state.lock_pelvis,
         "movement": state.movement,

@@ -148,6 +148,20 @@ class State:
         lm = self.landmarks()
         return {"right": lm["asis_r"][:, 1], "left": lm["asis_l"][:, 1]}
 
+    def asis_shift(self) -> np.ndarray:
+        """How far the right ASIS rose relative to the left since the posture's start, metres, (n,).
+
+        The room-height difference of the two ASIS includes the posture itself (lying on the
+        side, one ASIS is a pelvis-width above the other); this is the change from the posture
+        with a neutral pelvis, the teacher's "has one side hiked?". Equal to the plain
+        difference when standing.
+        """
+        pel = self.model.landmarks["pelvis"]
+        R = self.posture.rotation
+        neutral = float((R @ pel["asis_r"])[1] - (R @ pel["asis_l"])[1])
+        h = self.asis_height()
+        return (h["right"] - h["left"]) - neutral
+
     def to_dict(self, i: int = 0, *, side: str | None = None, paths: bool = True) -> dict:
         """A JSON-ready description of pose ``i`` (degrees, metres, centimetres as named).
 
@@ -183,6 +197,7 @@ class State:
                       "rotation": round(float(thigh[2]), 3) + 0.0},
             "asis_height_m": {k: round(float(v[i]), 5) for k, v in asis.items()},
             "asis_difference_cm": round(float((asis["right"][i] - asis["left"][i]) * 100), 3),
+            "asis_shift_cm": round(float(self.asis_shift()[i] * 100), 3) + 0.0,
             "pelvis_moved_deg": round(float(self.pelvis_moved_deg[i]), 3) if self.pelvis_moved_deg is not None else 0.0,
             "lock_pelvis": self.lock_pelvis,
             "compensation": self.compensation,
