@@ -67,6 +67,8 @@ class Model:
     trunk_muscles: list[MuscleSpec] = field(default_factory=list)
     trunk_paths: dict[str, PathSet] = field(default_factory=dict)
     canonical: dict[str, dict] = field(default_factory=dict)
+    #: values derived once from the model and reused by evaluate (never part of its meaning)
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def muscle(self, muscle_id: str) -> MuscleSpec:
         """The muscle with identifier ``muscle_id`` (KeyError with the known ids otherwise)."""

@@ -57,10 +57,14 @@ def _leg_resting(state: State, c: str) -> np.ndarray:
     """(n,) True where the floor carries leg ``c``: a floor posture, leg no higher than at its start."""
     if not state.posture.floor:
         return np.zeros(state.n, bool)
-    from .kinematics import segment_transforms
-    from .pose import make_poses
-    start = make_poses({}, defaults=state.posture.pose, ranges=state.model.ranges)
-    k0, a0 = _knee_ankle_heights(state.model, segment_transforms(state.model.joints, start, state.posture.rotation), c)
+    key = ("rest_heights", state.posture.name, c)
+    if key not in state.model.cache:  # the posture's starting heights never change: once per model
+        from .kinematics import segment_transforms
+        from .pose import make_poses
+        start = make_poses({}, defaults=state.posture.pose, ranges=state.model.ranges)
+        T0 = segment_transforms(state.model.joints, start, state.posture.rotation)
+        state.model.cache[key] = _knee_ankle_heights(state.model, T0, c)
+    k0, a0 = state.model.cache[key]
     k, a = _knee_ankle_heights(state.model, state.transforms, c)
     return (k <= k0 + _REST_TOLERANCE_M) & (a <= a0 + _REST_TOLERANCE_M)
 
