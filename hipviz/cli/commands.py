@@ -130,6 +130,8 @@ def cmd_render(argv: list[str]) -> int:
     p.add_argument("--size", default="1600x1000", metavar="WxH", help="picture size in pixels (default: 1600x1000)")
     p.add_argument("--no-muscles", action="store_true", help="bones only")
     p.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
+    p.add_argument("--fixed-scale", action="store_true",
+                   help="activation colours on a fixed 0-100 %% scale (compare pictures); default: scaled to each pose")
     p.add_argument("--room-view", action="store_true",
                    help="camera fixed in the room (a lying body is seen lying); default: anatomical views")
     add_activation_flags(p)
@@ -147,7 +149,12 @@ def cmd_render(argv: list[str]) -> int:
     state = _evaluate(_model(args), pose_from_args(args), args, **activation_kwargs(args))
     from ..render import render_png
     try:
-        render_png(state, out, view=args.view, size=(w, h), muscles=not args.no_muscles, room_view=args.room_view)
+        style = None
+        if args.fixed_scale:
+            from ..render import RenderStyle
+            style = RenderStyle(activation_scale=1.0)
+        render_png(state, out, view=args.view, size=(w, h), muscles=not args.no_muscles, room_view=args.room_view,
+                   style=style)
     except OSError as exc:
         raise UserError(f"-o/--output: cannot write {str(out)!r} ({exc.strerror or exc})") from None
     for warning in state.warnings:

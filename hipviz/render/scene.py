@@ -164,7 +164,8 @@ class HipScene:
                 activation[side] = (np.concatenate(acts), np.concatenate(roles) if len(roles) == len(acts) else None)
         self._activation = activation
         peak = max((float(np.max(a)) for a, _ in activation.values() if len(a)), default=0.0) if activation else 0.0
-        self._scale = colors.activation_scale(peak)
+        fixed = self.style.activation_scale
+        self._scale = float(fixed) if fixed else colors.activation_scale(peak)
         self.muscles.set_colors(activation, self._scale)
         self.muscles.rebuild_geometry()
         self.muscles.apply_visibility()

@@ -47,6 +47,10 @@ class RenderStyle:
         use ``None`` while the user drags a slider, ``"msaa"`` for pictures.
     multi_samples : int, default: 8
         Samples for ``"msaa"``.
+    activation_scale : float or None, default: None
+        Activation (0..1] drawn at the dark end of the colour ramp; None adapts it to each
+        pose's hardest-working muscle (5/10/20/25/50/100 %). Fix it (e.g. 1.0) to compare
+        pictures with each other.
     palette : str, default: "okabe_ito"
         Muscle group palette (see :mod:`hipviz.render.colors`).
     presentation : bool, default: False
@@ -86,6 +90,7 @@ class RenderStyle:
     anti_aliasing: str | None = "msaa"
     multi_samples: int = 8
     palette: str = "okabe_ito"
+    activation_scale: float | None = None
     presentation: bool = False
     show_legend: bool = True
     show_landmarks: bool = True
