@@ -11,7 +11,7 @@ from .force_length import force_length_factor
 from .kinematics import segment_transforms
 from .model import Model
 from .paths import PathSet, path_kinematics
-from .pose import COORDINATES, PoseBatch, make_poses
+from .pose import PoseBatch, clamp_poses, make_poses
 from .rotations import MIRROR_Z, cardan_zxy_angles
 from .state import MuscleState, State
 from .work import apply_activation
@@ -28,25 +28,6 @@ def _side_code(side: str) -> str:
         return SIDES[side]
     except KeyError:
         raise ValueError(f"side must be 'right' or 'left', not {side!r}") from None
-
-
-def _clamp(poses: PoseBatch, ranges: dict) -> PoseBatch:
-    """Clamp every coordinate into its range, reporting what was clamped."""
-    from .pose import _LINEAR
-    q = poses.q.copy()
-    warnings = list(poses.warnings)
-    for j, name in enumerate(COORDINATES):
-        lo, hi = ranges[name]
-        if name not in _LINEAR:
-            lo, hi = np.radians(lo), np.radians(hi)
-        col = q[:, j]
-        if ((col < lo - 1e-12) | (col > hi + 1e-12)).any():
-            worst = col[np.argmax(np.maximum(col - hi, lo - col))]
-            unit, conv = ("m", 1.0) if name in _LINEAR else ("deg", 180.0 / np.pi)
-            warnings.append(f"{name} {worst * conv:g} {unit} is outside its range {ranges[name][0]:g} to "
-                            f"{ranges[name][1]:g} {unit}; clamped to {np.clip(worst, lo, hi) * conv:g}")
-            q[:, j] = np.clip(col, lo, hi)
-    return PoseBatch(q, warnings)
 
 
 def _muscle_state(ps: PathSet, poses: PoseBatch, c: str, T_pel: np.ndarray, with_paths: bool, trunk: bool) -> MuscleState:
@@ -146,7 +127,7 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
                            defaults=post.pose, ranges=model.ranges, clamp=False)
     start_lumbar = np.degrees(np.stack([poses["lumbar_flexion"], poses["lumbar_bending"], poses["lumbar_rotation"]], axis=-1))
     poses, info = compensate(poses, s, model.ranges, lock_pelvis=lock_pelvis, strength=compensation)
-    poses = _clamp(poses, model.ranges)
+    poses = clamp_poses(poses, model.ranges)
     transforms = segment_transforms(model.joints, poses, post.rotation)
     T_pel = transforms["pelvis"]
     muscles = {c: _muscle_state(model.paths[c], poses, c, T_pel, with_paths, False) for c in ("r", "l")}

@@ -18,7 +18,7 @@ from typing import Mapping
 
 import numpy as np
 
-__all__ = ["COORDINATES", "SIDE_COORDINATES", "PoseBatch", "PoseError", "load_ranges", "make_poses"]
+__all__ = ["COORDINATES", "SIDE_COORDINATES", "PoseBatch", "PoseError", "clamp_poses", "load_ranges", "make_poses"]
 
 SIDE_COORDINATES = ("hip_flexion", "hip_adduction", "hip_rotation", "knee_flexion")
 BODY_COORDINATES = (
@@ -167,20 +167,42 @@ def make_poses(values: Mapping[str, object] | None = None, *, side: str = "right
     q = np.zeros((n, len(COORDINATES)))
     for name, arr in {**base, **vals}.items():
         q[:, _INDEX[name]] = arr
-    warnings: list[str] = []
-    if clamp:
-        ranges = ranges or load_ranges()
-        for name, (lo, hi) in ranges.items():
-            col = q[:, _INDEX[name]]
-            bad = (col < lo) | (col > hi)
-            if bad.any():
-                unit = "m" if name in _LINEAR else "deg"
-                worst = col[bad][np.argmax(np.abs(col[bad] - np.clip(col[bad], lo, hi)))]
-                count = f" in {bad.sum()} of {n} poses" if n > 1 else ""
-                warnings.append(
-                    f"{name} {worst:g} {unit} is outside its range {lo:g} to {hi:g} {unit}; "
-                    f"clamped to {np.clip(worst, lo, hi):g}{count}")
-                q[:, _INDEX[name]] = np.clip(col, lo, hi)
     ang = [i for i, c in enumerate(COORDINATES) if c not in _LINEAR]
     q[:, ang] = np.radians(q[:, ang])
+    batch = PoseBatch(q, [])
+    return clamp_poses(batch, ranges) if clamp else batch
+
+
+def clamp_poses(poses: PoseBatch, ranges: Mapping[str, tuple[float, float]] | None = None) -> PoseBatch:
+    """Clamp every coordinate into its range, with one warning per coordinate clamped.
+
+    Parameters
+    ----------
+    poses : PoseBatch
+    ranges : mapping, optional
+        ``{coordinate: (low, high)}`` in degrees (metres for translations); default
+        :func:`load_ranges`.
+
+    Returns
+    -------
+    PoseBatch
+        A copy within range; its warnings are the input's plus the new ones.
+    """
+    ranges = ranges or load_ranges()
+    q = poses.q.copy()
+    n = q.shape[0]
+    warnings = list(poses.warnings)
+    for name, (lo_u, hi_u) in ranges.items():
+        j = _INDEX[name]
+        linear = name in _LINEAR
+        lo, hi = (lo_u, hi_u) if linear else (np.radians(lo_u), np.radians(hi_u))
+        col = q[:, j]
+        bad = (col < lo - 1e-12) | (col > hi + 1e-12)
+        if bad.any():
+            unit, conv = ("m", 1.0) if linear else ("deg", 180.0 / np.pi)
+            worst = col[bad][np.argmax(np.abs(col[bad] - np.clip(col[bad], lo, hi)))]
+            count = f" in {bad.sum()} of {n} poses" if n > 1 else ""
+            warnings.append(f"{name} {worst * conv:g} {unit} is outside its range {lo_u:g} to {hi_u:g} {unit}; "
+                            f"clamped to {np.clip(worst, lo, hi) * conv:g}{count}")
+            q[:, j] = np.clip(col, lo, hi)
     return PoseBatch(q, warnings)
