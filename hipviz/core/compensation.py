@@ -15,7 +15,7 @@ from importlib import resources
 import numpy as np
 
 from .kinematics import hip_rotation, pelvis_rotation
-from .pose import PoseBatch
+from .pose import COORDINATES, PoseBatch
 from .rotations import MIRROR_Z, cardan_zxy_angles
 
 __all__ = ["Rhythm", "load_rhythm", "compensate"]
@@ -92,7 +92,7 @@ def compensate(poses: PoseBatch, side: str, ranges: dict, *, lock_pelvis: bool, 
     hi = np.array([ranges[n][1] for n in names])
     warnings = list(poses.warnings)
     q = poses.q.copy()
-    col = {n: i for i, n in enumerate(_coordinate_names())}
+    col = {n: i for i, n in enumerate(COORDINATES)}
 
     def R_pelvis(p):
         p = np.radians(p)
@@ -182,9 +182,3 @@ def _mirror(R: np.ndarray, leg: str) -> np.ndarray:
 def _angle_between(Ra: np.ndarray, Rb: np.ndarray) -> np.ndarray:
     c = (np.trace(np.swapaxes(Ra, -1, -2) @ Rb, axis1=-2, axis2=-1) - 1.0) / 2.0
     return np.degrees(np.arccos(np.clip(c, -1.0, 1.0)))
-
-
-def _coordinate_names():
-    from .pose import COORDINATES
-    return COORDINATES
-

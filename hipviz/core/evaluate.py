@@ -12,15 +12,13 @@ from .kinematics import segment_transforms
 from .model import Model
 from .paths import PathSet, path_kinematics
 from .pose import PoseBatch, clamp_poses, make_poses
-from .rotations import MIRROR_Z, cardan_zxy_angles
+from .rotations import LEFT_LUMBAR_SIGNS, MIRROR_POINT, MIRROR_Z, cardan_zxy_angles
 from .state import MuscleState, State
 from .work import apply_activation
 
 __all__ = ["evaluate", "SIDES"]
 
 SIDES = {"right": "r", "left": "l", "r": "r", "l": "l"}
-_FLIP = np.array([1.0, 1.0, -1.0])
-_LEFT_LUMBAR = np.array([1.0, -1.0, -1.0])
 
 
 def _side_code(side: str) -> str:
@@ -34,15 +32,15 @@ def _muscle_state(ps: PathSet, poses: PoseBatch, c: str, T_pel: np.ndarray, with
     q_hip = np.stack([poses[f"hip_flexion_{c}"], poses[f"hip_adduction_{c}"], poses[f"hip_rotation_{c}"]], axis=-1)
     q_lum = np.stack([poses["lumbar_flexion"], poses["lumbar_bending"], poses["lumbar_rotation"]], axis=-1)
     if c == "l":
-        q_lum = q_lum * _LEFT_LUMBAR
+        q_lum = q_lum * LEFT_LUMBAR_SIGNS
     out = path_kinematics(ps, q_hip, poses[f"knee_flexion_{c}"], q_lum, with_paths=with_paths)
     paths = None
     if with_paths:
-        flip = _FLIP if c == "l" else np.ones(3)
+        flip = MIRROR_POINT if c == "l" else np.ones(3)
         R, t = T_pel[:, :3, :3], T_pel[:, :3, 3]
         paths = [np.einsum("pij,pkj->pki", R, p * flip) + t[:, None, :] for p in out["paths"]]
     # lumbar moment arms come in the side's canonical (mirrored) frame: back to real signs
-    arms = (out["lumbar_moment_arm"] * (_LEFT_LUMBAR if c == "l" else 1.0)) if trunk else out["moment_arm"]
+    arms = (out["lumbar_moment_arm"] * (LEFT_LUMBAR_SIGNS if c == "l" else 1.0)) if trunk else out["moment_arm"]
     capacity = ps.max_force * force_length_factor(out["length"], ps.shortest, ps.longest)
     return MuscleState(ps.muscle_ids, ps.bundle_names, ps.max_force, out["length"], arms, paths, capacity)
 

@@ -17,6 +17,7 @@ from .muscles import MuscleSpec, load_muscle_specs
 from .force_length import length_range
 from .paths import PathSet, compile_paths, path_kinematics
 from .pose import load_ranges
+from .rotations import MIRROR_POINT
 from .postures import Posture, load_postures
 
 __all__ = ["Model", "load_model", "BONE_FILES", "canonical_landmarks"]
@@ -27,7 +28,6 @@ BONE_FILES = {
     "femur_r": ("femur", "femur_r"), "femur_l": ("femur", "femur_l"),
     "tibia_r": ("tibia", "tibia_r"), "tibia_l": ("tibia", "tibia_l"),
 }
-_MIRROR = np.array([1.0, 1.0, -1.0])
 
 
 @dataclass
@@ -105,7 +105,7 @@ def canonical_landmarks(landmarks: dict[str, dict[str, np.ndarray]], side: str) 
     apply unchanged. Pelvis landmarks of the other side keep their names with ``_contra``.
     """
     s = side[0]
-    flip = _MIRROR if s == "l" else np.ones(3)
+    flip = MIRROR_POINT if s == "l" else np.ones(3)
     return {
         "pelvis": _sided(landmarks["pelvis"], s, flip),
         "femur": {k: v * flip for k, v in landmarks[f"femur_{s}"].items()},

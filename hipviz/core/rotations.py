@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["rot_x", "rot_y", "rot_z", "cardan_zxy", "cardan_zxy_angles", "MIRROR_Z"]
+__all__ = ["rot_x", "rot_y", "rot_z", "cardan_zxy", "cardan_zxy_angles", "MIRROR_Z", "MIRROR_POINT",
+           "LEFT_LUMBAR_SIGNS"]
 
 #: Reflection through the sagittal plane (z -> -z). ``MIRROR_Z @ R @ MIRROR_Z`` turns a
 #: right-side rotation into the matching left-side one.
 MIRROR_Z = np.diag([1.0, 1.0, -1.0])
+#: The same reflection applied to points or vectors elementwise: ``p * MIRROR_POINT``.
+MIRROR_POINT = np.array([1.0, 1.0, -1.0])
+#: Lumbar (flexion, side-bend, rotation) in a left side's mirrored canonical frame: side-bend
+#: and rotation change sign, flexion does not.
+LEFT_LUMBAR_SIGNS = np.array([1.0, -1.0, -1.0])
 
 
 def _axis_rotation(angle, i: int, j: int) -> np.ndarray:

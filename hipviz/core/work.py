@@ -9,6 +9,7 @@ import numpy as np
 from .activation import (EFFORT_SCALE, SegmentParameters, hip_demand, roles, row_weights,
                          share_moments, volume_cost)
 from .kinematics import hip_rotation, knee_rotation, lumbar_rotation
+from .rotations import LEFT_LUMBAR_SIGNS, MIRROR_POINT
 from .state import State
 
 __all__ = ["apply_activation", "TRUNK_SHARE", "TRUNK_EFFORT_NM"]
@@ -19,8 +20,6 @@ TRUNK_SHARE = 0.5
 TRUNK_EFFORT_NM = 10.0
 #: Postures in which the leg that does not move stands on the floor and carries the body.
 STANCE_POSTURES = ("standing",)
-_LEFT_LUMBAR = np.array([1.0, -1.0, -1.0])
-_M = np.array([1.0, 1.0, -1.0])
 
 
 def _leg_geometry(state: State, c: str, segs: SegmentParameters) -> dict:
@@ -72,7 +71,7 @@ def _leg_resting(state: State, c: str) -> np.ndarray:
 def _gravity_in_pelvis(state: State, c: str) -> np.ndarray:
     R = state.transforms["pelvis"][:, :3, :3]
     g = np.einsum("pji,j->pi", R, np.array([0.0, -1.0, 0.0]))
-    return g * _M if c == "l" else g
+    return g * MIRROR_POINT if c == "l" else g
 
 
 def _stance_demand(state: State, c: str, c2: str, moving_geom: dict, segs: SegmentParameters) -> np.ndarray:
@@ -86,10 +85,10 @@ def _stance_demand(state: State, c: str, c2: str, moving_geom: dict, segs: Segme
     n = state.n
     geom2 = _leg_geometry(state, c2, segs)
     g = _gravity_in_pelvis(state, c2) * segs.g
-    mirror = _M  # the moving leg's canonical frame is the mirror image of the standing leg's
+    mirror = MIRROR_POINT  # the moving leg's canonical frame is the mirror image of the standing leg's
     p = state.poses
     lum = np.stack([p["lumbar_flexion"], p["lumbar_bending"], p["lumbar_rotation"]], axis=-1)
-    lum_c = lum * _LEFT_LUMBAR if c2 == "l" else lum
+    lum_c = lum * LEFT_LUMBAR_SIGNS if c2 == "l" else lum
     R_l = lumbar_rotation(lum_c[:, 0], lum_c[:, 1], lum_c[:, 2])
     ps2 = state.model.paths[c2]
     upper = ps2.lumbosacral + R_l @ segs.upper_body[1]
@@ -155,7 +154,7 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
     M = np.linalg.solve(K, tau_hip[..., None])[..., 0]  # moment vector on the femur (K M = tau)
     p = state.poses
     lum = np.stack([p["lumbar_flexion"], p["lumbar_bending"], p["lumbar_rotation"]], axis=-1)
-    lum_c = lum * _LEFT_LUMBAR if c == "l" else lum
+    lum_c = lum * LEFT_LUMBAR_SIGNS if c == "l" else lum
     R_l = lumbar_rotation(lum_c[:, 0], lum_c[:, 1], lum_c[:, 2])
     f = lum_c[:, 0]
     K_L = np.stack([np.broadcast_to([0.0, 0.0, -1.0], (n, 3)),
@@ -167,17 +166,17 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
         m_ub, com = segs.upper_body
         g = _gravity_in_pelvis(state, c) * segs.g
         g_up = state.posture.rotation.T @ np.array([0.0, -segs.g, 0.0])
-        g_up = g_up * _M if c == "l" else g_up
+        g_up = g_up * MIRROR_POINT if c == "l" else g_up
         lean = np.einsum("pqi,pi->pq", np.cross(K_L, (R_l @ com)[:, None, :]), g)
         upright = np.cross(np.array([[0.0, 0.0, -1.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), com) @ g_up
         tau_L -= m_ub * (lean - upright)
-    motion = lumbar_motion * _LEFT_LUMBAR if c == "l" else lumbar_motion
+    motion = lumbar_motion * LEFT_LUMBAR_SIGNS if c == "l" else lumbar_motion
     size = np.linalg.norm(motion, axis=1, keepdims=True)
     d_L = np.where(size > 1e-9, motion / np.maximum(size, 1e-9), 0.0)
     tau_L += TRUNK_EFFORT_NM * np.minimum(size / 10.0, 1.0) * d_L
     if c == "l":  # back to the real (right-handed) lumbar coordinates
-        tau_L = tau_L * _LEFT_LUMBAR
-        d_L = d_L * _LEFT_LUMBAR
+        tau_L = tau_L * LEFT_LUMBAR_SIGNS
+        d_L = d_L * LEFT_LUMBAR_SIGNS
     trunk = state.trunk
     arms = np.concatenate([trunk["r"].moment_arm, trunk["l"].moment_arm], axis=1)  # real lumbar signs
     forces = np.concatenate([trunk["r"].capacity, trunk["l"].capacity], axis=1)
