@@ -145,8 +145,9 @@ class State:
 
     def asis_height(self) -> dict[str, np.ndarray]:
         """Height (room y, metres) of the right and left ASIS: ``{"right": (n,), "left": (n,)}``."""
-        lm = self.landmarks()
-        return {"right": lm["asis_r"][:, 1], "left": lm["asis_l"][:, 1]}
+        T = self.transforms["pelvis"]
+        pel = self.model.landmarks["pelvis"]
+        return {side: T[:, 1, :3] @ pel[f"asis_{c}"] + T[:, 1, 3] for side, c in (("right", "r"), ("left", "l"))}
 
     def asis_shift(self) -> np.ndarray:
         """How far the right ASIS rose relative to the left since the posture's start, metres, (n,).
