@@ -151,6 +151,14 @@ def test_slider_changes_pose_readouts_and_pixels(fresh, qapp):
     assert changed > 0.01, "moving the thigh must change the picture"
 
 
+def test_abduction_in_a_request_reaches_the_adduction_control(fresh, qapp):
+    w = fresh
+    w.vm.set_request({"abduction": 20, "knee": 30})
+    w.vm.evaluate_now()
+    assert w.vm.pose["adduction"] == -20
+    assert w.vm.state.to_dict(paths=False)["hip"]["adduction"] == -20
+
+
 def test_many_slider_steps_coalesce_into_few_evaluations(fresh, qapp):
     w = fresh
     n0 = w.vm.n_evaluations

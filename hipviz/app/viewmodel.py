@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 import hipviz
+from hipviz.core.pose import normalise_pose
 
 __all__ = ["ANGLES", "HIP_KEYS", "AngleSpec", "ViewModel", "DEFAULT_OPTIONS", "MOVEMENT_LABELS"]
 
@@ -120,6 +121,7 @@ class ViewModel(QObject):
     def set_request(self, pose: dict | None = None, caption: str | None = None, **options) -> None:
         """Replace several inputs at once (scene steps, reset, restored settings)."""
         if pose is not None:
+            pose = normalise_pose(pose)
             for key in self.pose:
                 self.pose[key] = float(pose.get(key, 0.0))
         for name, value in options.items():

@@ -18,7 +18,8 @@ from typing import Mapping
 
 import numpy as np
 
-__all__ = ["COORDINATES", "SIDE_COORDINATES", "PoseBatch", "PoseError", "clamp_poses", "load_ranges", "make_poses"]
+__all__ = ["COORDINATES", "SIDE_COORDINATES", "PoseBatch", "PoseError", "clamp_poses", "load_ranges", "make_poses",
+           "normalise_pose"]
 
 SIDE_COORDINATES = ("hip_flexion", "hip_adduction", "hip_rotation", "knee_flexion")
 BODY_COORDINATES = (
@@ -92,6 +93,20 @@ class PoseBatch:
         for name, v in radians.items():
             q[:, _INDEX[name]] = v
         return PoseBatch(q, list(self.warnings))
+
+
+def normalise_pose(values: Mapping[str, object]) -> dict:
+    """The same pose with ``abduction`` written as ``adduction`` (sign turned); other keys kept.
+
+    ``abduction`` is accepted everywhere for readability; code that stores poses by name
+    (scenes, the window) keeps one spelling so that no value is lost.
+
+    Examples
+    --------
+    >>> normalise_pose({"abduction": 20, "knee": 45})
+    {'adduction': -20, 'knee': 45}
+    """
+    return {("adduction" if k == "abduction" else k): (-v if k == "abduction" else v) for k, v in values.items()}
 
 
 def _expand(values: Mapping[str, object], side: str) -> dict[str, np.ndarray]:

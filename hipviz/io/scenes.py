@@ -31,7 +31,7 @@ from pathlib import Path
 
 from .._paths import shipped_dir
 from ..core.activation import movement_direction
-from ..core.pose import PoseError, make_poses
+from ..core.pose import PoseError, make_poses, normalise_pose
 
 __all__ = ["Scene", "Step", "SceneError", "load_scene", "shipped_scenes"]
 
@@ -108,7 +108,7 @@ def _check_step(raw: dict, base: dict, where: str, postures) -> Step:
                 raise SceneError(f"{where}.{key}: expected {lo:g} to {hi:g}, found {v:g}")
     if "lock_pelvis" in merged and not isinstance(merged["lock_pelvis"], bool):
         raise SceneError(f"{where}.lock_pelvis: expected true or false, found {merged['lock_pelvis']!r}")
-    pose = {("adduction" if k == "abduction" else k): (-v if k == "abduction" else v) for k, v in pose.items()}
+    pose = normalise_pose(pose)
     return Step(caption=str(merged.get("caption", "")), pose=dict(pose), posture=posture, side=side,
                 lock_pelvis=merged.get("lock_pelvis", True), compensation=float(merged.get("compensation", 0.5)),
                 movement=movement, load_n=float(merged.get("load_n", 0.0)),
