@@ -27,10 +27,10 @@ from importlib import resources
 
 import numpy as np
 
-from .optimize import solve_activations
+from .optimize import SolveInfo, solve_activations
 
 __all__ = ["MOVEMENTS", "movement_direction", "SegmentParameters", "load_segments",
-           "hip_demand", "roles", "share_moments", "volume_cost", "ACTIVE_THRESHOLD", "ACTIVE_RELATIVE"]
+           "hip_demand", "roles", "share_moments", "moment_share", "ACTIVE_THRESHOLD", "ACTIVE_RELATIVE"]
 
 #: Directions in (hip flexion, hip adduction, hip internal rotation, knee flexion).
 MOVEMENTS: dict[str, tuple[float, float, float, float]] = {
@@ -49,23 +49,6 @@ ACTIVE_THRESHOLD = 0.002
 #: about its long axis is about 20 times smaller than about the hip's flexion axis, and the
 #: knee moves only the shank and foot.
 EFFORT_SCALE = np.array([1.0, 1.0, 0.25, 0.5])
-#: How strictly a hip equation must balance when neither the movement nor gravity (or a
-#: load) acts in it: 0 = not at all. People let the thigh drift a little in such a plane
-#: rather than recruit muscles purely to cancel other muscles' side actions, and the
-#: textbook answers to "which muscles move the thigh this way" (gluteus maximus in
-#: extension, adductor longus extending from deep flexion) depend on it.
-LOOSE_WEIGHT = 0.0
-#: Gravity or load moment (N m) above which an equation counts as loaded.
-LOADED_NM = 2.0
-
-
-def row_weights(direction: np.ndarray, demand: np.ndarray) -> np.ndarray:
-    """Strictness of each moment equation (n, 4): 1 where loaded or moving, else loose."""
-    moving = np.abs(direction) > 0.1
-    loaded = np.abs(demand - 0.0) > LOADED_NM
-    w = np.where(moving | loaded, 1.0, LOOSE_WEIGHT)
-    w[:, 3] = 1.0  # the knee always balances (its reserves make that cheap)
-    return w
 _STABLE_SPEED = 0.004  # m of shortening per radian of movement: below this a muscle "holds"
 
 
@@ -179,38 +162,64 @@ def hip_demand(geom: dict, seg: SegmentParameters, g_pelvis: np.ndarray, directi
     return -np.concatenate([G, Gk], axis=1) + effort_nm * EFFORT_SCALE * direction
 
 
-def volume_cost(max_force: np.ndarray, fibre_length_m: np.ndarray) -> np.ndarray:
-    """Cost weight of each bundle's squared activation: its volume relative to the mean.
-
-    Volume is proportional to maximal force (PCSA) times optimal fibre length, so minimising
-    the volume-weighted sum of squared activations is an energy-like criterion under which
-    small muscles with good leverage, such as the deep six, do their share.
-    """
-    v = np.asarray(max_force, float) * np.asarray(fibre_length_m, float)
-    return v / v.mean()
-
-
-def share_moments(moment_arm: np.ndarray, force: np.ndarray, demand: np.ndarray, reserves=None,
-                  row_weight: np.ndarray | None = None, cost: np.ndarray | None = None) -> np.ndarray:
+def share_moments(moment_arm: np.ndarray, force: np.ndarray, demand: np.ndarray,
+                  reserves: np.ndarray | None = None) -> tuple[np.ndarray, SolveInfo]:
     """Static optimisation: activations (n, B) of muscles with moment arms (n, B, m).
 
-    ``force`` is each bundle's force at full activation, (B,) or per pose (n, B);
-    ``row_weight`` (n, m) scales how strictly each moment equation must balance; ``cost``
-    (B,) weights each bundle's squared activation (reserves cost 1).
+    Minimises the sum of squared activations (Crowninshield & Brand 1981; OpenSim's static
+    optimisation) subject to every moment equation balancing, each activation in [0, 1].
+
+    Parameters
+    ----------
+    moment_arm : (n, B, m) ndarray
+        Moment arms, metres (or metres per radian of a coordinate).
+    force : (B,) or (n, B) ndarray
+        Each bundle's force at full activation, newtons.
+    demand : (n, m) ndarray
+        Moments the muscles must supply, N m.
+    reserves : (m, R) ndarray, optional
+        Moments of ideal actuators that are not among the drawn muscles (the vasti,
+        gastrocnemius and biceps short head at the knee); they cost like a muscle.
+
+    Returns
+    -------
+    activation : (n, B) ndarray
+    info : SolveInfo
+        The moments left unbalanced (``info.residual``) and poses re-solved by the fallback.
     """
     F = np.broadcast_to(np.asarray(force, float), moment_arm.shape[:2])
     A = np.swapaxes(moment_arm * F[:, :, None], 1, 2)  # (n, m, B)
     if reserves is not None:
         A = np.concatenate([A, np.broadcast_to(reserves, (A.shape[0],) + reserves.shape)], axis=2)
-    if row_weight is not None:
-        A = A * row_weight[:, :, None]
-        demand = demand * row_weight
     B = moment_arm.shape[1]
-    c = np.ones(A.shape[2])
-    if cost is not None:
-        c[:B] = cost
-    a = solve_activations(A, demand, cost=c)
-    return a[:, :B]
+    a, info = solve_activations(A, demand, return_info=True)
+    return a[:, :B], info
+
+
+def moment_share(moment_arm: np.ndarray, force: np.ndarray, activation: np.ndarray,
+                 direction: np.ndarray) -> np.ndarray:
+    """Each bundle's part (0..1) of the muscles' moment along ``direction``.
+
+    A bundle's contribution is its force (activation x force capacity) times its moment arm
+    along the direction, ``F a (r . d)``. The share is that contribution as a fraction of the
+    sum of all contributions with the sign of the total: in a movement the muscles drive, the
+    agonists share 100 %; while gravity lowers the limb and the muscles brake, the braking
+    muscles do. Bundles pulling the other way, and poses with no moment, get 0.
+
+    Parameters
+    ----------
+    moment_arm : (n, B, m) ndarray
+    force : (n, B) ndarray
+    activation : (n, B) ndarray
+    direction : (n, m) ndarray
+        Unit direction in the moment-arm coordinates.
+    """
+    c = np.asarray(force, float) * activation * np.einsum("pbq,pq->pb", moment_arm, direction)
+    total = c.sum(axis=1, keepdims=True)
+    sign = np.where(total >= 0, 1.0, -1.0)
+    pos = np.maximum(sign * c, 0.0)
+    denom = pos.sum(axis=1, keepdims=True)
+    return np.where(denom > 1e-9, pos / np.maximum(denom, 1e-12), 0.0)
 
 
 def roles(activation: np.ndarray, shortening_speed: np.ndarray, peak: np.ndarray | None = None) -> np.ndarray:

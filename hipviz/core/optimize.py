@@ -1,35 +1,155 @@
-"""Static optimisation of muscle activations, vectorised over poses.
+"""Static optimisation of muscle activations, vectorised over poses, right by construction.
 
 Solves, for every pose independently,
 
-    minimise  sum_i c_i a_i**2 + W * || A a - tau ||**2   subject to  0 <= a_i <= 1,
+    minimise  1/2 sum_i c_i a_i**2 + W/2 * || A a - tau ||**2   subject to  0 <= a_i <= 1,
 
-where ``A[q, i]`` is the moment (N m) muscle ``i`` makes about coordinate ``q`` at full
-activation (moment arm x maximal force) and ``tau`` the moments the muscles must provide.
-With a large ``W`` this is the classic "minimum sum of squared activations" solution when the
-task is feasible, and the closest achievable one when it is not (never NaN). The cost
-weights ``c_i`` (default 1) let larger muscles cost more per unit of activation (e.g. in
-proportion to their volume, an energy-like criterion).
+where ``A[q, i]`` is the moment (N m) actuator ``i`` makes about coordinate ``q`` at full
+activation (moment arm x force capacity) and ``tau`` the moments the actuators must provide.
+With the default ``W`` (1e4 per N m squared) the moment equations hold to about a
+micro-newton-metre whenever the muscles can supply them: this is the classic minimum sum of
+squared activations (Crowninshield & Brand 1981; OpenSim's static optimisation), with the
+penalty playing the part of OpenSim's weak "reserve actuators" (Hicks et al. 2015) so that an
+impossible demand gives the closest achievable answer and a reported shortfall, never NaN.
 
-The solution has the form ``a = clip(A^T lam / c, 0, 1)``: the dual variables ``lam`` (one per
-coordinate, so at most a handful) solve a strictly monotone equation, found here by a damped
-semi-smooth Newton method run on all poses at once.
+Fast path: the solution has the form ``a = clip(A^T lam / c, 0, 1)``; the dual variables
+``lam`` (one per coordinate, a handful) solve a strictly monotone equation, found by a damped
+semi-smooth Newton method on all poses at once. A step is taken only if it decreases the dual
+objective. At exit every pose is checked against the optimality (KKT) conditions of the primal
+problem; any pose that fails them is solved again with :func:`scipy.optimize.lsq_linear`
+(bounded-variable least squares), so the answer never depends on the fast path converging.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-__all__ = ["solve_activations"]
+__all__ = ["solve_activations", "SolveInfo", "kkt_residual", "objective"]
+
+#: Largest projected-gradient entry (in activation units, i.e. divided by the cost weight,
+#: and relative to the size of the gradient's terms: see :func:`kkt_residual`) a pose may
+#: keep and still count as optimal. The primal Hessian is at least ``min(c)``, so
+#: in practice the distance to the true optimum is smaller still (checked against scipy in
+#: tests/test_optimize.py); round-off alone leaves up to ~1e-7 on correct answers.
+KKT_TOLERANCE = 1e-6
 
 
-def _phi(lam, A, tau, W, c):
+@dataclass(frozen=True)
+class SolveInfo:
+    """How a batch of static-optimisation problems was solved.
+
+    Attributes
+    ----------
+    residual : (n, m) ndarray
+        ``tau - A a``: the part of each required moment the actuators did not supply, N m.
+    fallback : (n,) bool ndarray
+        Poses re-solved with :func:`scipy.optimize.lsq_linear` because the fast path did not
+        meet the optimality conditions.
+    kkt : (n,) ndarray
+        Largest scaled projected-gradient entry of the returned solution.
+    """
+
+    residual: np.ndarray
+    fallback: np.ndarray
+    kkt: np.ndarray
+
+
+def objective(a, A, tau, *, cost=None, weight: float = 1e4) -> np.ndarray:
+    """Primal objective ``1/2 sum c a^2 + W/2 |A a - tau|^2`` of each pose, (n,)."""
+    a = np.asarray(a, float)
+    c = np.ones(a.shape[-1]) if cost is None else np.asarray(cost, float)
+    r = np.einsum("pqi,pi->pq", A, a) - tau
+    return 0.5 * np.einsum("pi,i->p", a * a, c) + 0.5 * weight * np.einsum("pq,pq->p", r, r)
+
+
+def kkt_residual(a, A, tau, *, cost=None, weight: float = 1e4) -> np.ndarray:
+    """Largest violation of the optimality conditions in each pose, (n,).
+
+    The gradient ``g = c a + W A^T (A a - tau)`` must vanish for activations strictly
+    between the bounds, be non-negative at 0 and non-positive at 1. Each entry is divided by
+    its cost weight (activation units) and by ``1 + |W A^T (A a - tau)| / (100 c)``: when the
+    demand is infeasible the two terms of ``g`` are each up to ~1e8 and cancel only to
+    round-off, so the violation is measured relative to them.
+    """
+    a = np.asarray(a, float)
+    c = np.ones(a.shape[-1]) if cost is None else np.asarray(cost, float)
+    r = np.einsum("pqi,pi->pq", A, a) - tau
+    pull = weight * np.einsum("pqi,pq->pi", A, r)
+    g = c * a + pull
+    pg = np.where(a <= 0.0, np.minimum(g, 0.0), np.where(a >= 1.0, np.maximum(g, 0.0), g))
+    if not a.shape[-1]:
+        return np.zeros(a.shape[0])
+    scale = 1.0 + 1e-2 * np.abs(pull / c).max(axis=-1)
+    return np.abs(pg / c).max(axis=-1) / scale
+
+
+def _dual(lam, A, tau, W, c):
+    """Dual objective (to be minimised) of each pose."""
     s = np.einsum("pqi,pq->pi", A, lam) / c
     psi = c * np.where(s < 0, 0.0, np.where(s > 1, s - 0.5, 0.5 * s * s))
     return 0.5 * np.einsum("pq,pq->p", lam, lam) / W + psi.sum(-1) - np.einsum("pq,pq->p", tau, lam)
 
 
-def solve_activations(A, tau, *, cost=None, weight: float = 1e4, iterations: int = 30) -> np.ndarray:
-    """Minimum-squared-activation muscle sharing.
+def _newton(A, tau, c, weight, iterations):
+    n, m, _ = A.shape
+    lam = np.zeros((n, m))
+    eye = np.eye(m) / weight
+    f = _dual(lam, A, tau, weight, c)
+    active = np.ones(n, bool)
+    for _ in range(iterations):
+        idx = np.flatnonzero(active)
+        if idx.size == 0:
+            break
+        Ai, ti, li = A[idx], tau[idx], lam[idx]
+        s = np.einsum("pqi,pq->pi", Ai, li) / c
+        a = np.clip(s, 0.0, 1.0)
+        grad = li / weight + np.einsum("pqi,pi->pq", Ai, a) - ti
+        mask = ((s > 0) & (s < 1)) / c
+        H = eye + np.einsum("pqi,pi,pri->pqr", Ai, mask, Ai)
+        step = -np.linalg.solve(H, grad[..., None])[..., 0]
+        slope = np.einsum("pq,pq->p", grad, step)
+        t = np.ones(idx.size)
+        f0 = f[idx]
+        cand = li + step
+        fc = _dual(cand, Ai, ti, weight, c)
+        ok = fc <= f0 + 1e-4 * t * slope
+        for _ in range(30):  # backtracking: a step is taken only if it decreases the objective
+            if ok.all():
+                break
+            t = np.where(ok, t, 0.5 * t)
+            trial = li + t[:, None] * step
+            ft = _dual(trial, Ai, ti, weight, c)
+            cand = np.where(ok[:, None], cand, trial)
+            fc = np.where(ok, fc, ft)
+            ok = ok | (ft <= f0 + 1e-4 * t * slope)
+        moved = ok & (fc < f0)
+        lam[idx[moved]] = cand[moved]
+        f[idx[moved]] = fc[moved]
+        # a pose is done when its step no longer changes anything, or no step decreases it
+        small = np.abs(step).max(axis=1) <= 1e-13 * (1.0 + np.abs(li).max(axis=1))
+        active[idx[~moved | small]] = False
+    return np.clip(np.einsum("pqi,pq->pi", A, lam) / c, 0.0, 1.0)
+
+
+def _scipy_solve(A, tau, c, weight):
+    """One pose by bounded-variable least squares on the stacked system."""
+    from scipy.optimize import lsq_linear
+
+    m, B = A.shape
+    M = np.vstack([np.diag(np.sqrt(c)), np.sqrt(weight) * A])
+    b = np.concatenate([np.zeros(B), np.sqrt(weight) * tau])
+    # bvls stops after B iterations by default, which is not always enough: allow plenty
+    res = lsq_linear(M, b, bounds=(0.0, 1.0), method="bvls", tol=1e-14, max_iter=50 * (B + m))
+    a = np.clip(res.x, 0.0, 1.0)
+    a[a < 1e-12] = 0.0           # exactly on the bounds, as the optimality check expects
+    a[a > 1.0 - 1e-12] = 1.0
+    return a
+
+
+def solve_activations(A, tau, *, cost=None, weight: float = 1e4, iterations: int = 40,
+                      return_info: bool = False):
+    """Minimum sum of (weighted) squared activations that balances the required moments.
 
     Parameters
     ----------
@@ -39,16 +159,20 @@ def solve_activations(A, tau, *, cost=None, weight: float = 1e4, iterations: int
     tau : (n, m) array_like
         Required moments, N m.
     cost : (B,) array_like, optional
-        Positive cost weight of each actuator's squared activation (default 1).
+        Positive weight of each actuator's squared activation (default 1: the standard
+        criterion).
     weight : float, default: 1e4
-        Penalty (per N m squared) on moments the muscles cannot supply.
-    iterations : int, default: 30
-        Newton iterations at most (3-5 are typical).
+        Penalty per N m squared on moments the actuators do not supply.
+    iterations : int, default: 40
+        Newton iterations at most on the fast path (3-8 are typical).
+    return_info : bool, default: False
+        Also return a :class:`SolveInfo` with the unbalanced moments and the poses that
+        needed the fallback solver.
 
     Returns
     -------
     (n, B) ndarray
-        Activations in [0, 1].
+        Activations in [0, 1]; with ``return_info``, ``(activations, SolveInfo)``.
 
     Examples
     --------
@@ -60,37 +184,22 @@ def solve_activations(A, tau, *, cost=None, weight: float = 1e4, iterations: int
     """
     A = np.asarray(A, float)
     tau = np.asarray(tau, float)
+    if A.ndim != 3 or tau.shape != A.shape[:2]:
+        raise ValueError(f"A must be (n, m, B) and tau (n, m); found {A.shape} and {tau.shape}")
     n, m, B = A.shape
     c = np.ones(B) if cost is None else np.asarray(cost, float)
     if c.shape != (B,) or not np.all(c > 0):
         raise ValueError(f"cost must hold {B} positive weights")
-    lam = np.zeros((n, m))
-    eye = np.eye(m) / weight
-    f = _phi(lam, A, tau, weight, c)
-    # converged when the moments balance to a millionth of the demand (floating-point noise
-    # keeps the gradient from reaching zero) or the activations stop changing
-    tol = 1e-7 * (1.0 + np.abs(tau).max())
-    a_prev = None
-    for _ in range(iterations):
-        s = np.einsum("pqi,pq->pi", A, lam) / c
-        a = np.clip(s, 0.0, 1.0)
-        grad = lam / weight + np.einsum("pqi,pi->pq", A, a) - tau
-        if np.abs(grad).max() < tol or (a_prev is not None and np.abs(a - a_prev).max() < 1e-10):
-            break
-        a_prev = a
-        mask = ((s >= 0) & (s < 1)) / c  # bound muscles count: a sane first step from lam = 0
-        H = eye + np.einsum("pqi,pi,pri->pqr", A, mask, A)
-        step = -np.linalg.solve(H, grad[..., None])[..., 0]
-        slope = np.einsum("pq,pq->p", grad, step)
-        t = np.ones(n)
-        cand = lam + step
-        fc = _phi(cand, A, tau, weight, c)
-        for _ in range(12):  # backtracking keeps every pose's objective decreasing (capped: cheap when infeasible)
-            bad = fc > f + 1e-4 * t * slope
-            if not bad.any():
-                break
-            t = np.where(bad, 0.5 * t, t)
-            cand = lam + t[:, None] * step
-            fc = np.where(bad, _phi(cand, A, tau, weight, c), fc)
-        lam, f = cand, fc
-    return np.clip(np.einsum("pqi,pq->pi", A, lam) / c, 0.0, 1.0)
+    if not (np.all(np.isfinite(A)) and np.all(np.isfinite(tau))):
+        raise ValueError("static optimisation needs finite moments; found NaN or infinity")
+    a = _newton(A, tau, c, weight, iterations) if n else np.zeros((0, B))
+    kkt = kkt_residual(a, A, tau, cost=c, weight=weight)
+    fallback = ~(kkt <= KKT_TOLERANCE)
+    for p in np.flatnonzero(fallback):
+        a[p] = _scipy_solve(A[p], tau[p], c, weight)
+    if fallback.any():
+        kkt[fallback] = kkt_residual(a[fallback], A[fallback], tau[fallback], cost=c, weight=weight)
+    if not return_info:
+        return a
+    residual = tau - np.einsum("pqi,pi->pq", A, a)
+    return a, SolveInfo(residual=residual, fallback=fallback, kkt=kkt)

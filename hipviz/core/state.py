@@ -29,6 +29,8 @@ def _bundle_entries(ms: "MuscleState", c: str, i: int, arm_names: tuple[str, ...
         }
         if ms.activation is not None:
             entry["activation"] = round(float(ms.activation[i, b]), 4)
+            if ms.share is not None:
+                entry["share"] = round(float(ms.share[i, b]), 4)
             entry["role"] = str(ms.role[i, b])
         if paths and ms.paths is not None:
             entry["path"] = np.round(ms.paths[b][i], 5).tolist()
@@ -56,6 +58,10 @@ class MuscleState:
         Activation 0..1 when a movement was evaluated (see :mod:`hipviz.core.activation`).
     role : (n, B) ndarray of str, optional
         ``"agonist"``, ``"antagonist"``, ``"stabiliser"`` or ``"inactive"``.
+    share : (n, B) ndarray, optional
+        Each bundle's part (0..1) of the muscles' moment in the movement's direction (force x
+        moment arm; see :func:`hipviz.core.activation.moment_share`); the bundles of one side
+        sum to 1 when the muscles make a moment in that direction.
     """
 
     muscle_ids: list[str]
@@ -67,6 +73,7 @@ class MuscleState:
     capacity: np.ndarray | None = None
     activation: np.ndarray | None = None
     role: np.ndarray | None = None
+    share: np.ndarray | None = None
 
 
 @dataclass

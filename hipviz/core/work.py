@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activation import (EFFORT_SCALE, SegmentParameters, hip_demand, roles, row_weights,
-                         share_moments, volume_cost)
+from .activation import EFFORT_SCALE, SegmentParameters, hip_demand, moment_share, roles, share_moments
+from .optimize import SolveInfo
 from .kinematics import hip_rotation, knee_rotation, lumbar_rotation
 from .rotations import LEFT_LUMBAR_SIGNS, MIRROR_POINT
 from .state import State
@@ -52,8 +52,15 @@ def _knee_ankle_heights(model, transforms: dict, c: str) -> tuple[np.ndarray, np
     return T[:, 1, 3], ankle[:, 1]
 
 
-def _leg_resting(state: State, c: str) -> np.ndarray:
-    """(n,) True where the floor carries leg ``c``: a floor posture, leg no higher than at its start."""
+def _leg_resting(state: State, c: str, direction: np.ndarray | None = None) -> np.ndarray:
+    """(n,) True where the floor carries leg ``c``.
+
+    In a floor posture the floor carries a leg that is no higher than at the posture's start
+    (knee and ankle within 1 cm) and that the movement does not lift: the moment a movement
+    raises the knee or the ankle off the floor, the leg's weight is on the muscles (a supine
+    straight-leg raise or a side-lying leg lift from the first degree). ``direction`` (n, 4)
+    is the movement of this leg in (flexion, adduction, rotation, knee).
+    """
     if not state.posture.floor:
         return np.zeros(state.n, bool)
     key = ("rest_heights", state.posture.name, c)
@@ -65,7 +72,23 @@ def _leg_resting(state: State, c: str) -> np.ndarray:
         state.model.cache[key] = _knee_ankle_heights(state.model, T0, c)
     k0, a0 = state.model.cache[key]
     k, a = _knee_ankle_heights(state.model, state.transforms, c)
-    return (k <= k0 + _REST_TOLERANCE_M) & (a <= a0 + _REST_TOLERANCE_M)
+    resting = (k <= k0 + _REST_TOLERANCE_M) & (a <= a0 + _REST_TOLERANCE_M)
+    if direction is not None and resting.any() and np.any(direction):
+        from .kinematics import segment_transforms
+        step = np.radians(_LIFT_PROBE_DEG) * np.asarray(direction, float)
+        names = [f"hip_flexion_{c}", f"hip_adduction_{c}", f"hip_rotation_{c}", f"knee_flexion_{c}"]
+        moved = state.poses.with_values(**{nm: state.poses[nm] + step[:, j] for j, nm in enumerate(names)})
+        T1 = segment_transforms(state.model.joints, moved, state.posture.rotation)
+        k1, a1 = _knee_ankle_heights(state.model, T1, c)
+        lifts = (k1 > k + _LIFT_M) | (a1 > a + _LIFT_M)
+        resting &= ~lifts
+    return resting
+
+
+#: The movement is probed this far (degrees) to see whether it lifts the leg off the floor ...
+_LIFT_PROBE_DEG = 1.0
+#: ... and lifts it when the knee or ankle rises by more than this (metres) over the probe.
+_LIFT_M = 1e-4
 
 
 def _gravity_in_pelvis(state: State, c: str) -> np.ndarray:
@@ -106,6 +129,34 @@ def _stance_demand(state: State, c: str, c2: str, moving_geom: dict, segs: Segme
     return out
 
 
+_SIDE = {"r": "right", "l": "left"}
+_HIP_NAMES = ("flexion", "adduction", "rotation", "knee")
+#: A moment the muscles leave unbalanced by more than this (N m, and 2 % of the demand) is
+#: reported: the demand exceeds what the muscles can give in that pose.
+SHORTFALL_NM = 1.0
+
+
+def _share_direction(direction: np.ndarray, demand: np.ndarray) -> np.ndarray:
+    """The direction shares are measured along: the movement's, or the demand's when holding."""
+    size = np.linalg.norm(demand, axis=1, keepdims=True)
+    hold = np.where(size > 1e-9, demand / np.maximum(size, 1e-12), 0.0)
+    moving = np.linalg.norm(direction, axis=1, keepdims=True) > 1e-9
+    return np.where(moving, direction, hold)
+
+
+def _report_shortfall(state: State, info: SolveInfo, demand: np.ndarray, names: list[str],
+                      who: str = "muscles") -> None:
+    """Warn, naming the coordinate, where the muscles cannot supply the demand."""
+    short = np.abs(info.residual) > np.maximum(SHORTFALL_NM, 0.02 * np.abs(demand))
+    for j in np.flatnonzero(short.any(axis=0)):
+        poses = np.flatnonzero(short[:, j])
+        worst = poses[np.argmax(np.abs(info.residual[poses, j]))]
+        where = "" if state.n == 1 else f" in {poses.size} of {state.n} poses"
+        state.warnings.append(
+            f"the {who} cannot supply the {abs(demand[worst, j]):.0f} N m of {names[j]} this pose needs"
+            f"{where}: {abs(info.residual[worst, j]):.0f} N m short at full activation")
+
+
 def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameters, *,
                      effort_nm: float, load_n: float, load_point: str,
                      lumbar_motion: np.ndarray) -> None:
@@ -122,31 +173,31 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
     n = state.n
     ms = state.muscles[c]
     geom = _leg_geometry(state, c, segs)
-    resting = _leg_resting(state, c)
+    resting = _leg_resting(state, c, direction)
     state.extra["leg_resting"] = resting
     demand = hip_demand(geom, segs, _gravity_in_pelvis(state, c), direction,
                         effort_nm=effort_nm, load_n=load_n, load_point=load_point, resting=resting)
     ext, flex = segs.knee_reserves
     reserves = np.zeros((4, 2))
     reserves[3] = (-ext, flex)
-    gravity_only = demand - effort_nm * EFFORT_SCALE * direction
-    ps = state.model.paths[c]
-    act = share_moments(ms.moment_arm, ms.capacity, demand, reserves, row_weights(direction, gravity_only),
-                        volume_cost(ps.max_force, ps.fibre_length))
+    act, info = share_moments(ms.moment_arm, ms.capacity, demand, reserves)
+    _report_shortfall(state, info, demand, [f"hip {k} ({_SIDE[c]})" for k in _HIP_NAMES])
     speed = np.einsum("pbq,pq->pb", ms.moment_arm, direction)
     ms.activation = act
+    ms.share = moment_share(ms.moment_arm, ms.capacity, act, _share_direction(direction, demand))
     c2 = "l" if c == "r" else "r"
     other = state.muscles[c2]
     if state.posture.name in STANCE_POSTURES:
         stance = _stance_demand(state, c, c2, geom, segs)
-        ps2 = state.model.paths[c2]
-        other.activation = share_moments(other.moment_arm, other.capacity, stance, reserves,
-                                         row_weights(np.zeros((n, 4)), stance),
-                                         volume_cost(ps2.max_force, ps2.fibre_length))
+        other.activation, info2 = share_moments(other.moment_arm, other.capacity, stance, reserves)
+        _report_shortfall(state, info2, stance, [f"hip {k} ({_SIDE[c2]}, standing leg)" for k in _HIP_NAMES])
         state.extra["stance_demand_nm"] = stance
     else:
         other.activation = np.zeros_like(other.length)
+    other.share = moment_share(other.moment_arm, other.capacity, other.activation,
+                               _share_direction(np.zeros((n, 4)), state.extra.get("stance_demand_nm", np.zeros((n, 4)))))
     state.extra["demand_nm"] = demand
+    state.extra["unbalanced_nm"] = info.residual
 
     # trunk: the pull of the hip muscles on the pelvis, the upper body's weight, compensation
     tau_hip = np.einsum("pbq,pb->pq", ms.moment_arm[:, :, :3] * ms.capacity[:, :, None], act)
@@ -180,13 +231,13 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
     trunk = state.trunk
     arms = np.concatenate([trunk["r"].moment_arm, trunk["l"].moment_arm], axis=1)  # real lumbar signs
     forces = np.concatenate([trunk["r"].capacity, trunk["l"].capacity], axis=1)
-    tp = state.model.trunk_paths
-    fib = np.concatenate([tp["r"].fibre_length, tp["l"].fibre_length])
-    f_max = np.concatenate([tp["r"].max_force, tp["l"].max_force])
-    a_t = share_moments(arms, forces, tau_L, cost=volume_cost(f_max, fib))
+    a_t, info_t = share_moments(arms, forces, tau_L)
+    _report_shortfall(state, info_t, tau_L, ["lumbar flexion", "lumbar side-bend", "lumbar rotation"], who="trunk muscles")
     s_t = np.einsum("pbq,pq->pb", arms, d_L)
+    sh_t = moment_share(arms, forces, a_t, _share_direction(d_L, tau_L))
     nr = trunk["r"].max_force.size
     trunk["r"].activation, trunk["l"].activation = a_t[:, :nr], a_t[:, nr:]
+    trunk["r"].share, trunk["l"].share = sh_t[:, :nr], sh_t[:, nr:]
     # each task has its own reference: the moving leg with the trunk, the standing leg alone
     peak = np.maximum(act.max(axis=1), a_t.max(axis=1))
     ms.role = roles(act, speed, peak)

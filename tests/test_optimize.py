@@ -1,0 +1,159 @@
+"""The static optimiser against a proven solver, on problems the model itself builds.
+
+``evaluate`` is run over random poses across the whole range, in every posture, with the
+pelvis locked and free, with and without loads, for every movement; every problem it hands
+the optimiser is recorded and solved again with :func:`scipy.optimize.lsq_linear` (bvls).
+Both answers must agree to 1e-6, and the moments must balance whenever the muscles can.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.optimize import lsq_linear
+
+import hipviz
+import hipviz.core.activation as activation_module
+from hipviz.core.activation import MOVEMENTS
+from hipviz.core.optimize import kkt_residual, objective, solve_activations
+
+WEIGHT = 1e4
+
+
+def _reference(A, tau, c):
+    """Bounded least squares on the stacked system: the same optimum, by another method."""
+    B = A.shape[1]
+    M = np.vstack([np.diag(np.sqrt(c)), np.sqrt(WEIGHT) * A])
+    b = np.concatenate([np.zeros(B), np.sqrt(WEIGHT) * tau])
+    res = lsq_linear(M, b, bounds=(0.0, 1.0), method="bvls", tol=1e-14, max_iter=50 * (B + A.shape[0]))
+    assert res.status > 0, res.message  # converged
+    return res.x
+
+
+@pytest.fixture(scope="module")
+def model_problems(model):
+    """At least 2,000 (A, tau) problems recorded from evaluate across the model's range."""
+    recorded = []
+    real = activation_module.solve_activations
+
+    def spy(A, tau, **kw):
+        recorded.append((np.array(A), np.array(tau)))
+        return real(A, tau, **kw)
+
+    rng = np.random.default_rng(20261201)
+    ranges = model.ranges
+    n = 24
+    activation_module.solve_activations = spy
+    try:
+        for posture in model.postures:
+            for lock in (True, False):
+                for movement in ("flexion", "extension", "abduction", "adduction", "internal_rotation",
+                                 "external_rotation", "knee_flexion", "hold", "flexion+abduction",
+                                 "circumduction:135"):
+                    pose = {k: rng.uniform(*ranges[f"{name}_r"], n) for k, name in
+                            (("flexion", "hip_flexion"), ("adduction", "hip_adduction"),
+                             ("rotation", "hip_rotation"), ("knee", "knee_flexion"))}
+                    hipviz.evaluate(model, pose, posture=posture, movement=movement, lock_pelvis=lock,
+                                    load_n=float(rng.choice([0.0, 40.0, 300.0])),
+                                    side=str(rng.choice(["right", "left"])), with_paths=False)
+    finally:
+        activation_module.solve_activations = real
+    A = np.concatenate([a for a, _ in recorded if a.shape[2] == recorded[0][0].shape[2]])
+    tau = np.concatenate([t for a, t in recorded if a.shape[2] == recorded[0][0].shape[2]])
+    others = [(a, t) for a, t in recorded if a.shape[2] != recorded[0][0].shape[2]]
+    return [(A, tau)] + others
+
+
+def test_fast_solver_matches_scipy_on_2000_model_built_problems(model_problems):
+    total = 0
+    worst = 0.0
+    for A, tau in model_problems:
+        a, info = solve_activations(A, tau, return_info=True)
+        c = np.ones(A.shape[2])
+        for p in range(A.shape[0]):
+            ref = _reference(A[p], tau[p], c)
+            worst = max(worst, float(np.abs(ref - a[p]).max()))
+        total += A.shape[0]
+        # never worse than the reference optimum
+        ref_all = np.array([_reference(A[p], tau[p], c) for p in range(A.shape[0])])
+        assert np.all(objective(a, A, tau) <= objective(ref_all, A, tau) * (1 + 1e-9) + 1e-9)
+    assert total >= 2000, total
+    assert worst < 1e-6, worst
+
+
+def test_every_solution_meets_the_optimality_conditions(model_problems):
+    for A, tau in model_problems:
+        a, info = solve_activations(A, tau, return_info=True)
+        assert np.all((a >= 0) & (a <= 1))
+        assert np.all(kkt_residual(a, A, tau) < 1e-6)
+        assert np.allclose(info.residual, tau - np.einsum("pqi,pi->pq", A, a))
+
+
+def test_moments_balance_whenever_the_muscles_can_supply_them(model_problems):
+    """Feasible = the reference solver balances it; then ours must too (to a milli-newton-metre)."""
+    feasible = 0
+    for A, tau in model_problems:
+        a, info = solve_activations(A, tau, return_info=True)
+        c = np.ones(A.shape[2])
+        for p in range(A.shape[0]):
+            ref = _reference(A[p], tau[p], c)
+            if np.abs(A[p] @ ref - tau[p]).max() < 1e-3:
+                feasible += 1
+                assert np.abs(info.residual[p]).max() < 1e-3
+    assert feasible > 1000
+
+
+def test_a_stalled_fast_path_is_caught_and_re_solved():
+    """One Newton iteration cannot solve this; the KKT check must notice and fall back."""
+    rng = np.random.default_rng(3)
+    A = rng.normal(0, 40, (50, 4, 30))
+    tau = rng.normal(0, 60, (50, 4))
+    a, info = solve_activations(A, tau, iterations=1, return_info=True)
+    assert info.fallback.any()
+    ref = np.array([_reference(A[p], tau[p], np.ones(30)) for p in range(50)])
+    assert np.abs(a - ref).max() < 1e-6
+
+
+def test_saturated_and_infeasible_demands_give_the_closest_answer_not_nan():
+    A = np.array([[[10.0, 20.0], [0.0, 5.0]]])
+    tau = np.array([[100.0, 0.0]])            # 30 N m is all the muscles have
+    a, info = solve_activations(A, tau, return_info=True)
+    assert np.all(np.isfinite(a)) and np.all(a <= 1)
+    ref = _reference(A[0], tau[0], np.ones(2))
+    assert np.abs(a[0] - ref).max() < 1e-6
+    assert info.residual[0, 0] > 60
+
+
+def test_bad_input_is_a_clear_error():
+    with pytest.raises(ValueError, match="finite"):
+        solve_activations(np.full((1, 1, 2), np.nan), np.zeros((1, 1)))
+    with pytest.raises(ValueError, match=r"\(n, m, B\)"):
+        solve_activations(np.zeros((2, 2)), np.zeros((2,)))
+    with pytest.raises(ValueError, match="positive"):
+        solve_activations(np.ones((1, 1, 2)), np.ones((1, 1)), cost=[1.0, 0.0])
+
+
+def test_evaluate_warns_naming_the_coordinate_when_the_demand_is_impossible(model):
+    st = hipviz.evaluate(model, {"flexion": 60}, posture="standing", movement="flexion", load_n=3000.0)
+    assert any("hip flexion" in w and "cannot supply" in w for w in st.warnings), st.warnings
+    ok = hipviz.evaluate(model, {"flexion": 30}, movement="flexion")
+    assert not any("cannot supply" in w for w in ok.warnings), ok.warnings
+
+
+@pytest.mark.parametrize("posture", ["standing", "supine", "side_lying", "prone", "quadruped"])
+def test_dense_sweep_balances_every_coordinate_at_the_optimum(model, posture):
+    """Every hip coordinate and the knee balance (the thigh does not drift) in a dense sweep."""
+    f, a, r = np.meshgrid(np.linspace(-20, 120, 8), np.linspace(-30, 25, 5), np.linspace(-40, 35, 5), indexing="ij")
+    for movement in MOVEMENTS:
+        st = hipviz.evaluate(model, {"flexion": f.ravel(), "adduction": a.ravel(), "rotation": r.ravel(), "knee": 20.0},
+                             posture=posture, movement=movement, with_paths=False)
+        ms = st.muscles["r"]
+        assert np.all(np.isfinite(ms.activation)) and np.all((ms.activation >= 0) & (ms.activation <= 1))
+        unbalanced = np.abs(st.extra["unbalanced_nm"])
+        demand = np.abs(st.extra["demand_nm"])
+        saturated = (ms.activation > 0.999).any(axis=1)
+        balanced = (unbalanced.max(axis=1) < 1e-3)
+        # where a pose does not balance, the muscles are at their limit and a warning says so
+        assert np.all(balanced | saturated), (movement, unbalanced[~(balanced | saturated)][:3])
+        if not balanced.all():
+            assert any("cannot supply" in w for w in st.warnings)
+        assert demand.shape == unbalanced.shape
