@@ -391,6 +391,53 @@ def test_settings_persist_and_restore_defaults(fresh, qapp):
         w.set_pref(background="white")
 
 
+def test_colour_mode_and_fixed_scale_toggle_persist_and_a_lesson_fixes_the_scale(fresh, qapp, qtbot):
+    from PySide6.QtCore import Qt
+
+    from hipviz.app.settings import Store
+
+    w = fresh
+    w.set_colour("effort")
+    w.set_fixed_scale(False)
+    w.vm.set_request({"flexion": 30}, movement="flexion")
+    _settle(w, qapp)
+    scene = w.view.scene
+    assert scene.overlay.title.startswith("Effort") and w.act_colour["effort"].isChecked()
+    qtbot.keyClick(w, Qt.Key_C)  # effort -> share
+    assert w.prefs.colour == "share" and w.view.base_style.colour == "share" and w.act_colour["share"].isChecked()
+    assert scene.overlay.title.startswith("Share of the flexion moment")
+    assert w.muscle_list.tree.headerItem().text(1) == "Share"
+    w.vm.select(("r", "iliopsoas"))
+    _settle(w, qapp)
+    assert "% of the flexion moment" in w.info.toPlainText() and "Effort" in w.info.toPlainText()
+    # adaptive scale: follows the pose; fixed (F): stays at 100 % while the sliders move
+    assert w.view.base_style.activation_scale is None
+    qtbot.keyClick(w, Qt.Key_F)
+    assert w.prefs.fixed_scale and w.act_fixed_scale.isChecked() and scene.colour_scale == 1.0
+    for v in (10, 60, 100):
+        w.controls.angles["flexion"].slider.setValue(v)
+        _settle(w, qapp)
+        assert scene.colour_scale == 1.0
+    w.save_settings()
+    assert Store(w.store.q).preferences().colour == "share" and Store(w.store.q).preferences().fixed_scale
+    # a lesson: its colouring, one scale for every step, the toggle shown on and locked
+    qtbot.keyClick(w, Qt.Key_F)
+    w.set_colour("effort")
+    w.load_scene(str(ROOT / "scenes" / "02_piriformis_reversal.toml"))
+    assert w.prefs.colour == "share" and w.act_fixed_scale.isChecked() and not w.act_fixed_scale.isEnabled()
+    scales = []
+    for i in range(w.player.n_steps):
+        w.player.goto(i, animate=False)
+        _settle(w, qapp)
+        scales.append(scene.colour_scale)
+    assert scales == [0.5] * w.player.n_steps
+    w.load_scene(None)
+    assert w.act_fixed_scale.isEnabled() and not w.act_fixed_scale.isChecked()
+    assert w.view.base_style.activation_scale is None
+    w.vm.select(None)
+    w.set_colour("effort")
+
+
 def test_bad_arguments_give_one_line_errors(capsys):
     from hipviz.app.main import run
 

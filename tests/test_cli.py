@@ -102,3 +102,71 @@ def test_unknown_posture_is_a_clear_error(capsys):
 def test_console_script_help_is_fast_and_works():
     out = subprocess.run([sys.executable, "-m", "hipviz", "pose", "--help"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "--flexion" in out.stdout
+
+
+def _can_render() -> bool:
+    try:
+        import pyvista  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _can_render(), reason="pyvista is not installed")
+def test_render_colours_by_share_on_a_fixed_scale(tmp_path, capsys, monkeypatch):
+    import hipviz.render
+
+    seen = []
+    real = hipviz.render.render_png
+
+    def spy(state, path, **kw):
+        seen.append(kw["style"])
+        return real(state, path, **kw)
+
+    monkeypatch.setattr(hipviz.render, "render_png", spy)
+    out = tmp_path / "share.png"
+    code, text, err = run(capsys, "render", "--flexion", "90", "--movement", "internal_rotation", "--posture", "supine",
+                          "--colour", "share", "--scale", "50", "--size", "320x200", "-o", str(out))
+    assert code == 0, err
+    assert out.stat().st_size > 1000 and "wrote" in text
+    assert seen[-1].colour == "share" and seen[-1].activation_scale == pytest.approx(0.5)
+    code, _, err = run(capsys, "render", "--movement", "flexion", "--fixed-scale", "--size", "320x200",
+                       "-o", str(tmp_path / "effort.png"))
+    assert code == 0 and seen[-1].colour == "effort" and seen[-1].activation_scale == 1.0
+
+
+@pytest.mark.skipif(not _can_render(), reason="pyvista is not installed")
+def test_render_a_lesson_step_uses_its_colouring_and_fixed_scale(tmp_path, capsys, monkeypatch):
+    import hipviz.render
+
+    seen = []
+    monkeypatch.setattr(hipviz.render, "render_png", lambda state, path, **kw: seen.append(kw))
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    scene = os.path.join(root, "scenes", "02_piriformis_reversal.toml")
+    for step in ("1", "3"):
+        code, _, err = run(capsys, "render", "--scene", scene, "--step", step, "-o", str(tmp_path / f"s{step}.png"))
+        assert code == 0, err
+    assert [kw["style"].colour for kw in seen] == ["share", "share"]
+    assert seen[0]["style"].activation_scale == seen[1]["style"].activation_scale == pytest.approx(0.5)
+    assert "piriformis" in seen[1]["caption"]
+    code, _, err = run(capsys, "render", "--scene", scene, "--step", "9", "-o", str(tmp_path / "x.png"))
+    assert code == 2 and "--step: expected 1 to 3" in err
+
+
+@pytest.mark.parametrize("argv,words", [
+    (["--colour", "rainbow"], "argument --colour/--color: invalid choice: 'rainbow' (choose from 'effort', 'share')"),
+    (["--scale", "0"], "argument --scale: expected a percentage from 1 to 100, found '0'"),
+])
+def test_render_refuses_a_bad_colour_choice(tmp_path, capsys, argv, words):
+    code, _, err = run(capsys, "render", *argv, "-o", str(tmp_path / "x.png"))
+    assert code == 2 and words in err
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_pose_text_shows_share_next_to_effort(capsys):
+    code, out, _ = run(capsys, "pose", "--flexion", "30", "--movement", "flexion")
+    assert code == 0
+    rows = [line for line in out.splitlines() if line.strip().startswith("effort")]
+    assert rows and all("share" in r for r in rows)
+    code, out, _ = run(capsys, "pose", "--flexion", "30", "--movement", "flexion", "--json", "--no-paths")
+    assert all("share" in e for e in json.loads(out)["muscles"])

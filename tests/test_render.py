@@ -141,7 +141,7 @@ def test_activation_colours_and_grey_inactive(scene, model):
     grey = grey_mask(img).mean()
     assert hot > 0.002, "activation colour missing"
     assert grey > 0.005, "inactive muscles are not grey"
-    assert scene.overlay.title == "Muscle activation"
+    assert scene.overlay.title == "Effort: activation, % of maximal force"
     key = ("r", "iliopsoas", ms.bundle_names[ms.muscle_ids.index("iliopsoas")])
     assert scene.muscles.radius(("r", "gracilis", "main")) < scene.muscles.radius(key)
     # Back to group colours without activation: the legend follows.
@@ -176,7 +176,8 @@ def test_a_fixed_colour_scale_keeps_pictures_comparable(scene, model):
 
 def test_light_work_still_spans_the_colour_scale(scene, model):
     # a gentle movement (peak activation ~5 %) must not draw every working muscle the same pale yellow
-    state = hipviz.evaluate(model, {}, movement="external_rotation")
+    # (supine: no standing leg working hard sets the scale)
+    state = hipviz.evaluate(model, {}, posture="supine", movement="external_rotation")
     scene.update(state)
     ms = state.muscles["r"]
     b = int(np.argmax(ms.activation[0]))
@@ -188,6 +189,44 @@ def test_light_work_still_spans_the_colour_scale(scene, model):
     got = np.asarray(scene.bundle_color(key))
     pale = np.asarray(colors.activation_colors(np.array([peak])))[0]
     assert np.linalg.norm(got - darkest) < np.linalg.norm(pale - darkest)
+
+
+def test_share_and_effort_colour_differently_and_the_legend_names_the_mode(scene, model):
+    from hipviz.render import colouring
+
+    state = hipviz.evaluate(model, {"flexion": 90}, posture="supine", movement="internal_rotation")
+    ms = state.muscles["r"]
+    assert ms.share is not None and ms.share[0].sum() == pytest.approx(1.0)
+    keys = [("r", m, b) for m, b in zip(ms.muscle_ids, ms.bundle_names)]
+    base = scene.style
+    try:
+        scene.set_style(base.replace(colour="effort"))
+        scene.update(state)
+        effort = np.array([scene.bundle_color(k) for k in keys])
+        assert scene.overlay.title.startswith("Effort")
+        assert scene.colour_scale == colors.activation_scale(colouring.peak_value(state, "effort"))
+        scene.set_style(base.replace(colour="share"))  # recolours the pose shown, no update needed
+        share = np.array([scene.bundle_color(k) for k in keys])
+        assert scene.overlay.title.replace("\N{NO-BREAK SPACE}", " ") == "Share of the internal rotation moment, %"
+        assert np.abs(share - effort).max() > 0.1, "share and effort must not colour alike"
+        b = int(np.argmax(ms.share[0]))
+        scale = colors.activation_scale(float(ms.share[0, b]))
+        assert scene.colour_scale == scale
+        assert np.allclose(share[b], colors.activation_colors(ms.share[0, b] / scale), atol=1e-6)
+        assert not any(e.label.startswith("lengthening") for e in scene.overlay.entries)  # one ramp for all
+        # a fixed scale applies to share as well
+        scene.set_style(base.replace(colour="share", activation_scale=1.0))
+        assert scene.colour_scale == 1.0
+        assert np.allclose(scene.bundle_color(keys[b]), colors.activation_colors(ms.share[0, b]), atol=1e-6)
+    finally:
+        scene.set_style(base)
+
+
+def test_render_style_rejects_an_unknown_colour_mode():
+    with pytest.raises(ValueError, match="colour"):
+        hipviz.render.RenderStyle(colour="rainbow")
+    with pytest.raises(ValueError, match="activation_scale"):
+        hipviz.render.RenderStyle(activation_scale=2.0)
 
 
 def test_asis_ring_turns_to_the_warning_colour_when_the_pelvis_moves(scene, model):

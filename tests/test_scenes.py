@@ -1,11 +1,15 @@
 """Scenes (lessons): every shipped scene loads and plays; bad files are refused clearly."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 import hipviz
 from hipviz.io.scenes import SceneError, load_scene, shipped_scenes
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_shipped_scenes_load_and_every_step_evaluates(model):
@@ -38,7 +42,11 @@ def test_knee_lift_scene_shows_the_pelvis_taking_over(model):
     ('[[steps]]\nmovement = "jump"\n', "step 1.movement: unknown movement 'jump'"),
     ('[[steps]]\ncompensation = 3\n', "step 1.compensation: expected 0 to 1"),
     ('[[steps]]\nlock_pelvis = "yes"\n', "step 1.lock_pelvis: expected true or false"),
-    ('[[steps]]\ncolour = "red"\n', "step 1: unknown field(s) colour"),
+    ('[[steps]]\nnotes2 = "x"\n', "step 1: unknown field(s) notes2"),
+    ('[[steps]]\ncolour = "share"\n', "step 1.colour: one colouring for the whole lesson"),
+    ('colour = "red"\n[[steps]]\n', "lesson.toml: colour: expected one of 'effort', 'share', found 'red'"),
+    ('[defaults]\ncolour_scale = 0\n[[steps]]\n', "lesson.toml: [defaults].colour_scale: expected a percentage"),
+    ('colour_scale = "half"\n[[steps]]\n', "lesson.toml: colour_scale: expected a percentage"),
     ('[[steps]\n', "not a valid TOML scene"),
 ])
 def test_bad_scene_files_name_the_step_and_field(tmp_path, model, text, message):
@@ -47,3 +55,35 @@ def test_bad_scene_files_name_the_step_and_field(tmp_path, model, text, message)
     with pytest.raises(SceneError) as err:
         load_scene(f, postures=model.postures)
     assert message in str(err.value)
+
+
+def test_colour_keys_are_read_from_the_top_or_defaults(tmp_path, model):
+    f = tmp_path / "lesson.toml"
+    f.write_text('colour = "share"\n[defaults]\ncolour_scale = 20\nmovement = "flexion"\n[[steps]]\npose = { flexion = 10 }\n')
+    scene = load_scene(f, postures=model.postures)
+    assert scene.colour == "share" and scene.scale_percent == 20.0
+    assert scene.colour_scale(model) == pytest.approx(0.2)
+    f.write_text('[[steps]]\npose = { flexion = 10 }\n')
+    plain = load_scene(f)
+    assert plain.colour is None and plain.scale_percent is None
+
+
+def test_a_lesson_has_one_colour_scale_for_all_its_steps(model):
+    from hipviz.io.scenes import nice_scale
+
+    scene = load_scene(ROOT / "scenes" / "05_hip_circles.toml", postures=model.postures)
+    assert scene.colour == "share"
+    peaks = []
+    for step in scene.steps:
+        st = hipviz.evaluate(model, step.pose, with_paths=False, **step.evaluate_kwargs())
+        peaks.append(max(float(np.max(ms.share)) for ms in [*st.muscles.values(), *st.trunk.values()]))
+    scale = scene.colour_scale(model)
+    assert scale == nice_scale(max(peaks)) and scale in (0.05, 0.1, 0.2, 0.25, 0.5, 1.0)
+    assert all(p <= scale + 1e-9 for p in peaks)  # every step on the same scale, none beyond it
+    assert scene.colour_scale(model, "effort") == nice_scale(scene.peak(model, "effort"))
+    assert scene.colour_scale(model) is scene.colour_scale(model)  # computed once
+
+
+def test_shipped_lessons_set_their_colouring(model):
+    pir = load_scene(ROOT / "scenes" / "02_piriformis_reversal.toml")
+    assert pir.colour == "share" and pir.colour_scale(model) == pytest.approx(0.5)

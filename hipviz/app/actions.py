@@ -21,6 +21,8 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("O", "Orthographic / perspective camera"),
     ("R", "Reset the camera to the current preset"),
     ("L", "Lock / free the pelvis"),
+    ("C", "Muscle colours: effort (how hard each works) / share (who moves it)"),
+    ("F", "Fixed colour scale on / off (a lesson always keeps one scale)"),
     ("Ctrl+R", "Reset the pose (all angles 0, standing, pelvis locked)"),
     ("F5", "Projector mode on / off"),
     ("Esc", "Leave projector mode (first removes a blank screen)"),
@@ -96,6 +98,18 @@ def build_actions(w) -> None:
                          tip="Forget the saved layout, look, scene and pose")
     w.act_shortcuts = _act(w, "Keyboard shortcuts", w.show_shortcuts, ["F1"])
     w.act_about = _act(w, "About hipviz", w.show_about)
+    w.colour_group = QActionGroup(w)
+    w.act_colour = {}
+    for key, text, tip in (("effort", "Effort", "Colour working muscles by how hard each works: activation, % of "
+                                                "maximal force (C switches)"),
+                           ("share", "Share", "Colour working muscles by who moves it: each one's part of the "
+                                              "moment in the movement's direction, % (C switches)")):
+        a = _act(w, text, lambda _=False, k=key: w.set_colour(k), checkable=True, tip=tip, name=f"colour_{key}")
+        w.colour_group.addAction(a)
+        w.act_colour[key] = a
+    w.act_colour_toggle = _act(w, "Switch effort / share", w.toggle_colour, ["C"], name="act_colour_toggle")
+    w.act_fixed_scale = _act(w, "Fixed colour scale", w.set_fixed_scale, ["F"], checkable=True,
+                             tip="Keep the colour scale at 0-100 % while the sliders move (F)", name="act_fixed_scale")
     w.palette_group = QActionGroup(w)
     w.act_palettes = {}
     for key, text in (("okabe_ito", "Okabe\N{EN DASH}Ito (colour-blind safe)"),
@@ -120,6 +134,12 @@ def build_menus(w) -> None:
     m.addAction(w.act_reset_camera)
     m.addSeparator()
     m.addAction(w.act_dark)
+    cm = m.addMenu("Working muscles coloured by")
+    for a in w.act_colour.values():
+        cm.addAction(a)
+    cm.addSeparator()
+    cm.addAction(w.act_colour_toggle)
+    cm.addAction(w.act_fixed_scale)
     pm = m.addMenu("Muscle group colours")
     for a in w.act_palettes.values():
         pm.addAction(a)
@@ -163,6 +183,10 @@ def build_toolbar(w, shipped: list[tuple[str, str]]) -> QToolBar:
     # Most needed first: on a narrow screen the end of the toolbar folds into a menu.
     tb.addAction(w.act_presentation)
     tb.addAction(w.act_lock)
+    tb.addSeparator()
+    tb.addWidget(QLabel(" Colour "))
+    for a in w.act_colour.values():
+        tb.addAction(a)
     tb.addSeparator()
     tb.addWidget(QLabel(" Camera "))
     for a in w.act_views.values():

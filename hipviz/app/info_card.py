@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QTextBrowser
 
 from hipviz.core.activation import movement_direction
 
-__all__ = ["InfoCard", "why_lit", "muscle_numbers"]
+__all__ = ["InfoCard", "why_lit", "muscle_numbers", "effort_and_share"]
 
 _POS = ("flexion", "adduction", "internal rotation", "knee flexion")
 _NEG = ("extension", "abduction", "external rotation", "knee extension")
@@ -32,7 +32,8 @@ def muscle_numbers(state, side: str, muscle_id: str) -> dict | None:
     -------
     dict
         ``trunk`` (bool), ``bundles`` (names), ``length_cm`` (B,), ``moment_arm_cm`` (B, 4|3),
-        ``activation`` (B,) or None, ``role`` (B,) or None.
+        ``activation`` (B,) or None, ``role`` (B,) or None, ``share`` (B,) or None (each
+        bundle's part of the moment in the movement's direction).
     """
     for trunk, table in ((False, state.muscles), (True, state.trunk)):
         ms = table.get(side)
@@ -46,8 +47,25 @@ def muscle_numbers(state, side: str, muscle_id: str) -> dict | None:
             "moment_arm_cm": ms.moment_arm[0, idx] * 100,
             "activation": None if ms.activation is None else ms.activation[0, idx],
             "role": None if ms.role is None else ms.role[0, idx],
+            "share": None if getattr(ms, "share", None) is None else ms.share[0, idx],
         }
     return None
+
+
+def effort_and_share(state, nums: dict) -> str:
+    """Both numbers of a muscle: ``"Effort 23 %, share 41 % of the flexion moment"``.
+
+    Effort is the activation of its hardest-working part; share is the sum of its parts'
+    shares of the moment in the movement's direction.
+    """
+    from hipviz.render.colouring import movement_words
+
+    act = nums["activation"]
+    text = f"Effort {float(np.max(act)) * 100:.0f} %"
+    share = nums.get("share")
+    if share is not None and state.movement is not None:
+        text += f", share {float(np.sum(share)) * 100:.0f} % of the {movement_words(state.movement)} moment"
+    return text
 
 
 def why_lit(state, nums: dict) -> str:
@@ -120,7 +138,7 @@ class InfoCard(QTextBrowser):
             act, role = nums["activation"], nums["role"]
             if act is not None:
                 b = int(np.argmax(act))
-                out.append(f"<p><b>Activation {act[b] * 100:.0f} %</b>, {e(str(role[b]))}</p>")
+                out.append(f"<p><b>{e(effort_and_share(state, nums))}</b>, {e(str(role[b]))}</p>")
             out.append(f"<p style='background:#FFF4D6; color:#222; padding:4px'><b>Why:</b> {e(why_lit(state, nums))}</p>")
         out.append("<table cellspacing=0 cellpadding=1>")
         for label, text in (("Origin", spec.origin), ("Insertion", spec.insertion), ("Nerve", spec.innervation),

@@ -176,9 +176,15 @@ class MuscleList(QWidget):
         self.tree.blockSignals(False)
 
     # -- numbers -------------------------------------------------------------------------
-    def update_state(self, state, colors: dict | None = None) -> None:
-        """Show each muscle's activation (largest of its bundles, the moving side) and colour."""
+    def update_state(self, state, colors: dict | None = None, *, mode: str = "effort") -> None:
+        """Show each muscle's number (the moving side) and colour.
+
+        ``mode="effort"``: the activation of its hardest-working bundle; ``"share"``: its part
+        of the moment (sum of its bundles' shares).
+        """
         c = state.side
+        share = mode == "share"
+        self.tree.headerItem().setText(1, "Share" if share else "Effort")
         self.tree.blockSignals(True)
         for ms in (state.muscles[c], state.trunk.get(c)):
             if ms is None:
@@ -191,7 +197,10 @@ class MuscleList(QWidget):
                 if ms.activation is None:
                     it.setText(1, "")
                     continue
-                a = float(ms.activation[0][ids == mid].max())
+                if share and ms.share is not None:
+                    a = float(ms.share[0][ids == mid].sum())
+                else:
+                    a = float(ms.activation[0][ids == mid].max())
                 it.setText(1, f"{a * 100:.0f} %" if a >= 0.005 else ("<1 %" if a > 0 else "\N{EN DASH}"))
         if colors:
             for mid, rgb in colors.items():

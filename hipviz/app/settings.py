@@ -24,6 +24,9 @@ class Preferences:
     slow: float = 1.0                    # slow-motion factor for playing scenes
     export_size: str = "16:9, 1920 x 1080 (widescreen slides)"
     export_transparent: bool = False
+    colour: str = "effort"               # working muscles coloured by "effort" or "share"
+    fixed_scale: bool = False            # colour scale fixed instead of following each pose
+    fixed_scale_percent: float = 100.0   # the fixed scale's top (outside lessons)
 
 
 class Store:
@@ -63,6 +66,10 @@ class Store:
             p.background = "white"
         if p.presentation_background not in ("white", "dark"):
             p.presentation_background = "dark"
+        if p.colour not in ("effort", "share"):
+            p.colour = "effort"
+        if not 1.0 <= p.fixed_scale_percent <= 100.0:
+            p.fixed_scale_percent = 100.0
         return p
 
     def save_preferences(self, p: Preferences) -> None:

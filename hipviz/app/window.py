@@ -16,7 +16,7 @@ import hipviz
 from hipviz.io.scenes import SceneError, load_scene, shipped_scenes
 from hipviz.render import RenderStyle
 
-from . import actions, session
+from . import actions, colouring, session
 from ._compat import protect_singletons
 from .controls import ControlsPanel
 from .export import ExportDialog, copy_image, save_image_interactive
@@ -179,7 +179,7 @@ class MainWindow(QMainWindow):
             for mid, bn in zip(ms.muscle_ids, ms.bundle_names) if ms is not None else ():
                 if (c, mid, bn) in drawn:
                     colors.setdefault(mid, self.view.scene.bundle_color((c, mid, bn)))
-        self.muscle_list.update_state(state, colors)
+        self.muscle_list.update_state(state, colors, mode=self.prefs.colour)
         self.info.show_muscle(state, self.vm.selected)
         self.plot.update_state(state)
 
@@ -237,12 +237,13 @@ class MainWindow(QMainWindow):
         """The 3D look from the preferences (and projector mode)."""
         p = self.prefs
         thick = {} if p.force_thickness else {"tube_force_k": 0.0, "tube_radius_mm": 3.2}
+        colour = colouring.style_colour(p, getattr(getattr(self, "player", None), "scene", None), self.model)
         if getattr(self, "presentation", None) is not None and self.presentation.active:
             dark = p.presentation_background == "dark"
-            return RenderStyle.presentation_style(dark=dark, show_caption=True, **thick)
+            return RenderStyle.presentation_style(dark=dark, show_caption=True, **thick, **colour)
         palette = p.palette if p.palette != "okabe_ito" or p.background == "white" else "okabe_ito_light"
         return RenderStyle(background=p.background, palette=palette, show_caption=p.show_caption,
-                           font_size=_NORMAL_FONT, **thick)
+                           font_size=_NORMAL_FONT, **thick, **colour)
 
     def apply_style(self) -> None:
         self.view.smooth_when_idle = self.prefs.smooth_when_idle
@@ -255,6 +256,27 @@ class MainWindow(QMainWindow):
         self.refresh_caption()
         self.sync_pref_actions()
 
+    def set_colour(self, mode: str) -> None:
+        """Colour working muscles by ``"effort"`` (activation) or ``"share"`` (part of the moment)."""
+        if mode not in colouring.COLOUR_MODES:
+            raise ValueError(f"colour must be one of {', '.join(colouring.COLOUR_MODES)}, not {mode!r}")
+        self.set_pref(colour=mode)
+        self.update_panels()
+        self._colour_status()
+
+    def toggle_colour(self) -> None:
+        """Effort <-> share (``C``)."""
+        self.set_colour(colouring.other_mode(self.prefs.colour))
+
+    def set_fixed_scale(self, on: bool) -> None:
+        """Fix the colour scale (``F``; 100 % outside a lesson) or let it follow each pose."""
+        self.set_pref(fixed_scale=bool(on))
+        self._colour_status()
+
+    def _colour_status(self) -> None:
+        scene = self.player.scene
+        self.statusBar().showMessage(colouring.status_text(self.prefs, scene, self.view.base_style.activation_scale), 6000)
+
     def set_presentation_dark(self, on: bool) -> None:
         self.set_pref(presentation_background="dark" if on else "white")
         self.presentation.blank.set_dark(on)
@@ -265,10 +287,16 @@ class MainWindow(QMainWindow):
         for act, value in ((self.act_dark, p.background == "dark"), (self.act_force, p.force_thickness),
                            (self.act_smooth, p.smooth_when_idle), (self.act_caption, p.show_caption),
                            (self.act_pres_background, p.presentation_background == "dark"),
-                           (self.act_ortho, p.orthographic)):
+                           (self.act_ortho, p.orthographic),
+                           (self.act_colour["effort"], p.colour != "share"), (self.act_colour["share"], p.colour == "share"),
+                           (self.act_fixed_scale, colouring.scale_is_fixed(p, self.player.scene))):
             act.blockSignals(True)
             act.setChecked(value)
             act.blockSignals(False)
+        lesson = self.player.scene is not None
+        self.act_fixed_scale.setEnabled(not lesson)
+        self.act_fixed_scale.setToolTip("A lesson keeps one colour scale for all its steps" if lesson else
+                                        "Keep the colour scale at 0-100 % while the sliders move (F)")
         if p.palette in self.act_palettes:
             self.act_palettes[p.palette].setChecked(True)
         self.act_slow.setText("Speed 1x" if p.slow <= 1 else f"Speed 1/{p.slow:g}x")
@@ -287,6 +315,8 @@ class MainWindow(QMainWindow):
             self.player.unload()
             self.scene_combo.setCurrentIndex(0)
             self.refresh_caption()
+            self.apply_style()  # the lesson's colour scale no longer applies
+            self.sync_pref_actions()
             return True
         try:
             scene = load_scene(path, postures=self.model.postures)
@@ -294,7 +324,11 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "hipviz", str(exc))
             return False
         self.scene_path = str(path)
+        if scene.colour is not None:
+            self.prefs.colour = scene.colour
         self.player.load(scene)
+        self.apply_style()  # the lesson's colouring and its one colour scale for every step
+        self.sync_pref_actions()
         if step:
             self.player.goto(step, animate=False)
         j = self.scene_combo.findData(str(path))

@@ -53,6 +53,35 @@ def activation_kwargs(args: argparse.Namespace) -> dict:
             "load_n": args.load, "body_mass_kg": args.body_mass}
 
 
+def _percent(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a percentage from 1 to 100, found {text!r}") from None
+    if not 1.0 <= v <= 100.0:
+        raise argparse.ArgumentTypeError(f"expected a percentage from 1 to 100, found {text!r}")
+    return v
+
+
+def add_colour_flags(parser: argparse.ArgumentParser) -> None:
+    """Add ``--colour effort|share``, ``--fixed-scale`` and ``--scale PERCENT``."""
+    g = parser.add_argument_group("muscle colours (with --movement)")
+    g.add_argument("--colour", "--color", dest="colour", choices=("effort", "share"), default=None,
+                   help="effort: how hard each muscle works (activation, %% of maximal force); share: who moves "
+                        "it (each muscle's part of the moment in the movement's direction, %%); default: effort, or a scene's")
+    g.add_argument("--fixed-scale", action="store_true",
+                   help="colours on a fixed 0-100 %% scale (compare pictures); default: scaled to each pose")
+    g.add_argument("--scale", type=_percent, default=None, metavar="PERCENT",
+                   help="the percentage drawn darkest, 1 to 100 (a fixed scale, e.g. a lesson's)")
+
+
+def scale_from_args(args: argparse.Namespace) -> float | None:
+    """``RenderStyle.activation_scale`` from ``--scale`` / ``--fixed-scale`` (None: adapt to the pose)."""
+    if getattr(args, "scale", None) is not None:
+        return args.scale / 100.0
+    return 1.0 if getattr(args, "fixed_scale", False) else None
+
+
 def check_png_output(path: str, *, overwrite: bool, flag: str):
     """The ``Path`` of a new PNG to write, or ValueError saying what is wrong (never overwrites).
 

@@ -6,7 +6,8 @@ import csv
 import json
 import sys
 
-from ._args import activation_kwargs, add_activation_flags, add_pose_flags, check_png_output, pose_from_args
+from ._args import (activation_kwargs, add_activation_flags, add_colour_flags, add_pose_flags, check_png_output,
+                    pose_from_args, scale_from_args)
 
 __all__ = ["SUBCOMMANDS", "UserError", "run_window"]
 
@@ -67,10 +68,11 @@ def cmd_pose(argv: list[str]) -> int:
     if data["movement"]:
         active = sorted((e for e in data["muscles"] + data["trunk_muscles"] if e["role"] != "inactive"),
                         key=lambda e: -e["activation"])
-        print(f"muscles working in {data['movement']}:")
+        print(f"muscles working in {data['movement']} (effort = activation; share = part of the moment):")
         for e in active:
             side = "" if e["side"] == data["side"] else f" ({e['side']})"
-            print(f"  {e['activation'] * 100:5.1f} %  {e['role']:10s} {e['muscle']} {e['bundle']}{side}")
+            share = f"share {e['share'] * 100:5.1f} %" if e.get("share") is not None else " " * 13
+            print(f"  effort {e['activation'] * 100:5.1f} %  {share}  {e['role']:10s} {e['muscle']} {e['bundle']}{side}")
     for w in data["warnings"]:
         print(f"warning: {w}", file=sys.stderr)
     return 0
@@ -130,8 +132,10 @@ def cmd_render(argv: list[str]) -> int:
     p.add_argument("--size", default="1600x1000", metavar="WxH", help="picture size in pixels (default: 1600x1000)")
     p.add_argument("--no-muscles", action="store_true", help="bones only")
     p.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
-    p.add_argument("--fixed-scale", action="store_true",
-                   help="activation colours on a fixed 0-100 %% scale (compare pictures); default: scaled to each pose")
+    add_colour_flags(p)
+    p.add_argument("--scene", metavar="FILE.toml",
+                   help="draw a step of a lesson (its pose, movement, caption, colouring and the lesson's fixed scale)")
+    p.add_argument("--step", type=int, default=1, metavar="N", help="with --scene: the step to draw (default 1)")
     p.add_argument("--room-view", action="store_true",
                    help="camera fixed in the room (a lying body is seen lying); default: anatomical views")
     add_activation_flags(p)
@@ -146,21 +150,52 @@ def cmd_render(argv: list[str]) -> int:
         out = check_png_output(args.output, overwrite=args.overwrite, flag="-o/--output")
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    state = _evaluate(_model(args), pose_from_args(args), args, **activation_kwargs(args))
-    from ..render import render_png
+    model = _model(args)
+    from ..render import RenderStyle, render_png
+    caption = None
+    if args.scene:
+        state, caption, colour, scale = _scene_step(model, args)
+    else:
+        state = _evaluate(model, pose_from_args(args), args, **activation_kwargs(args))
+        colour, scale = args.colour or "effort", scale_from_args(args)
+    style = RenderStyle(colour=colour, activation_scale=scale)
     try:
-        style = None
-        if args.fixed_scale:
-            from ..render import RenderStyle
-            style = RenderStyle(activation_scale=1.0)
         render_png(state, out, view=args.view, size=(w, h), muscles=not args.no_muscles, room_view=args.room_view,
-                   style=style)
+                   style=style, caption=caption)
     except OSError as exc:
         raise UserError(f"-o/--output: cannot write {str(out)!r} ({exc.strerror or exc})") from None
     for warning in state.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"wrote {out}")
     return 0
+
+
+def _scene_step(model, args):
+    """State, caption, colour mode and colour scale of ``--scene FILE --step N``.
+
+    The colour is the lesson's unless ``--colour`` is given; the scale is ``--scale`` /
+    ``--fixed-scale`` if given, else the lesson's fixed scale (the same for all its steps).
+    """
+    import hipviz
+    from ..io.scenes import SceneError, load_scene
+    if pose_from_args(args) or args.movement is not None:
+        raise UserError("--scene: the step sets the pose and movement; leave out the pose and --movement flags")
+    try:
+        scene = load_scene(args.scene, postures=model.postures)
+    except SceneError as exc:
+        raise UserError(f"--scene: {exc}") from None
+    if not 1 <= args.step <= len(scene.steps):
+        raise UserError(f"--step: expected 1 to {len(scene.steps)} for this scene, found {args.step}")
+    step = scene.steps[args.step - 1]
+    colour = args.colour or scene.colour or "effort"
+    scale = scale_from_args(args)
+    try:
+        state = hipviz.evaluate(model, step.pose, **step.evaluate_kwargs())
+        if scale is None and step.movement is not None:
+            scale = scene.colour_scale(model, colour)
+    except ValueError as exc:
+        raise UserError(f"--scene: {exc}") from None
+    return state, None if not step.caption else step.caption, colour, scale
 
 
 def cmd_import_bones(argv: list[str]) -> int:

@@ -22,6 +22,16 @@ A scene file looks like::
     duration_s = 2.0      # time to move here from the previous step when playing
 
 Angles are in degrees, with the names accepted by :func:`hipviz.make_poses`.
+
+How the working muscles are coloured is set for the whole lesson, at the top or in
+``[defaults]`` (never in a step)::
+
+    colour = "share"      # "effort" (activation) or "share" (part of the moment); default effort
+    colour_scale = 50     # percent drawn darkest, 1..100; default: the lesson's peak, rounded up
+
+Without ``colour_scale`` the scale is the largest value of any step, rounded up to 5, 10, 20,
+25, 50 or 100 % (:meth:`Scene.colour_scale`), so the same colour means the same number in
+every step of the lesson.
 """
 from __future__ import annotations
 
@@ -33,8 +43,13 @@ from .._paths import shipped_dir
 from ..core.activation import movement_direction
 from ..core.pose import PoseError, make_poses, normalise_pose
 
-__all__ = ["Scene", "Step", "SceneError", "load_scene", "shipped_scenes"]
+__all__ = ["Scene", "Step", "SceneError", "load_scene", "shipped_scenes", "nice_scale", "COLOUR_MODES"]
 
+#: The two colourings of working muscles (see :class:`hipviz.render.RenderStyle`).
+COLOUR_MODES = ("effort", "share")
+_LESSON_KEYS = ("colour", "colour_scale")
+#: Tops of the colour scale a peak is rounded up to (fractions).
+_NICE = (0.05, 0.1, 0.2, 0.25, 0.5, 1.0)
 _STEP_KEYS = {"caption", "pose", "duration_s", "posture", "side", "lock_pelvis", "compensation", "movement", "load_n", "notes"}
 
 
@@ -63,18 +78,104 @@ class Step:
                 "compensation": self.compensation, "movement": self.movement, "load_n": self.load_n}
 
 
+def nice_scale(peak: float) -> float:
+    """The next of 5, 10, 20, 25, 50 or 100 % (as a fraction) at or above ``peak`` (0..1)."""
+    for top in _NICE:
+        if peak <= top + 1e-9:
+            return top
+    return 1.0
+
+
 @dataclass(frozen=True)
 class Scene:
-    """A lesson: a title, a description and its steps."""
+    """A lesson: a title, a description, its steps and how its muscles are coloured.
+
+    Attributes
+    ----------
+    colour : {"effort", "share"} or None
+        The colouring the lesson asks for (None: not set; the window keeps its own).
+    scale_percent : float or None
+        ``colour_scale`` as written (percent drawn darkest), or None: computed from the steps.
+    """
 
     title: str
     description: str
     steps: tuple[Step, ...]
     path: Path | None = None
     extra: dict = field(default_factory=dict)
+    colour: str | None = None
+    scale_percent: float | None = None
+    _scales: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def colour_scale(self, model, mode: str | None = None) -> float:
+        """The lesson's fixed colour scale (fraction 0..1 drawn darkest), the same for every step.
+
+        Parameters
+        ----------
+        model : hipviz.Model
+            The model the steps are evaluated with.
+        mode : {"effort", "share"}, optional
+            Default: the scene's ``colour`` (or effort).
+
+        Returns
+        -------
+        float
+            ``colour_scale / 100`` when the scene sets it for this mode; otherwise the largest
+            activation (effort) or share of any bundle in any step, rounded up with
+            :func:`nice_scale`. Computed once per model and mode.
+        """
+        mode = mode or self.colour or "effort"
+        if mode not in COLOUR_MODES:
+            raise ValueError(f"colour mode must be one of {', '.join(COLOUR_MODES)}, found {mode!r}")
+        if self.scale_percent is not None and mode == (self.colour or "effort"):
+            return self.scale_percent / 100.0
+        key = (id(model), mode)
+        if key not in self._scales:
+            self._scales[key] = nice_scale(self.peak(model, mode))
+        return self._scales[key]
+
+    def peak(self, model, mode: str = "effort") -> float:
+        """Largest activation (effort) or share (0..1) of any bundle, side and step."""
+        from ..core.evaluate import evaluate
+
+        peak = 0.0
+        for step in self.steps:
+            if step.movement is None:
+                continue
+            state = evaluate(model, step.pose, with_paths=False, **step.evaluate_kwargs())
+            for table in (state.muscles, state.trunk):
+                for ms in table.values():
+                    v = ms.share if mode == "share" else ms.activation
+                    if v is not None and v.size:
+                        peak = max(peak, float(v.max()))
+        return peak
+
+
+def _lesson_colour(raw: dict, base: dict, path: Path) -> tuple[str | None, float | None]:
+    """``colour`` and ``colour_scale`` from the top level or ``[defaults]`` (not both)."""
+    out: dict = {}
+    for key in _LESSON_KEYS:
+        if key in raw and key in base:
+            raise SceneError(f"{path.name}: {key} is set both at the top and in [defaults]; keep one")
+        if key in raw or key in base:
+            out[key] = raw[key] if key in raw else base[key]
+            where = f"{path.name}: {'' if key in raw else '[defaults].'}{key}"
+            if key == "colour" and out[key] not in COLOUR_MODES:
+                raise SceneError(f"{where}: expected one of {', '.join(repr(m) for m in COLOUR_MODES)}, "
+                                 f"found {out[key]!r}")
+            if key == "colour_scale":
+                v = out[key]
+                if isinstance(v, bool) or not isinstance(v, (int, float)) or not 1 <= v <= 100:
+                    raise SceneError(f"{where}: expected a percentage from 1 to 100, found {v!r}")
+                out[key] = float(v)
+    return out.get("colour"), out.get("colour_scale")
 
 
 def _check_step(raw: dict, base: dict, where: str, postures) -> Step:
+    lesson = [k for k in _LESSON_KEYS if k in raw]
+    if lesson:
+        raise SceneError(f"{where}.{lesson[0]}: one colouring for the whole lesson; set it at the top of "
+                         "the file or in [defaults], not in a step")
     unknown = set(raw) - _STEP_KEYS
     if unknown:
         raise SceneError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}; expected some of {', '.join(sorted(_STEP_KEYS))}")
@@ -146,9 +247,11 @@ def load_scene(path: str | Path, *, postures=None) -> Scene:
     steps_raw = raw.get("steps")
     if not isinstance(steps_raw, list) or not steps_raw:
         raise SceneError(f"{path}: expected at least one [[steps]] table")
+    colour, scale = _lesson_colour(raw, base, path)
+    base = {k: v for k, v in base.items() if k not in _LESSON_KEYS}
     steps = tuple(_check_step(s, base, f"{path.name} step {i + 1}", postures) for i, s in enumerate(steps_raw))
     return Scene(title=str(raw.get("title", path.stem)), description=str(raw.get("description", "")),
-                 steps=steps, path=path)
+                 steps=steps, path=path, colour=colour, scale_percent=scale)
 
 
 def shipped_scenes() -> list[Path]:

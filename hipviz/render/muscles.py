@@ -170,10 +170,12 @@ class MuscleLayer:
                     b.actor.GetProperty().SetLineWidth(max(1.0, width))
 
     # -- colour and visibility -----------------------------------------------------------
-    def set_colors(self, activation: dict[str, tuple] | None, scale: float = 1.0) -> None:
-        """Colour bundles by group (``activation`` None) or by ``{side: (act (B,), role (B,) | None)}``.
+    def set_colors(self, activation: dict[str, tuple] | None, scale: float = 1.0, *,
+                   threshold: float = 0.02) -> None:
+        """Colour bundles by group (``activation`` None) or by ``{side: (value (B,), role (B,) | None)}``.
 
-        ``scale`` is the activation drawn at the dark end of the ramp.
+        ``value`` is an activation or a share (0..1); ``scale`` is the value drawn at the dark
+        end of the ramp; without roles, bundles below ``threshold`` are drawn inactive.
         """
         st = self.style
         self._colors.clear()
@@ -187,8 +189,8 @@ class MuscleLayer:
                     self._colors[key] = colors.INACTIVE_GREY
                     self._scale[key] = st.inactive_scale
             for side, (act, role) in activation.items():
-                rgb = colors.muscle_colors(act, role, scale=scale)
-                off = colors.muscle_inactive(act, role)
+                rgb = colors.muscle_colors(act, role, scale=scale, threshold=threshold)
+                off = colors.muscle_inactive(act, role, threshold=threshold)
                 for j, (mid, bname) in enumerate(self.order[side][:len(act)]):
                     key = (side, mid, bname)
                     self._colors[key] = tuple(rgb[j])

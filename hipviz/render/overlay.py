@@ -24,6 +24,8 @@ from .style import RenderStyle
 __all__ = ["Overlay", "LegendEntry", "wrap_caption"]
 
 _REFERENCE_HEIGHT = 1000.0
+#: Legend titles longer than this many characters wrap onto more lines.
+_TITLE_CHARS = 38
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,8 @@ class Overlay:
         rows: list[tuple[str, LegendEntry | None, bool]] = []
         if st.show_legend and self.entries:
             if self.title:
-                rows.append((self.title, None, True))
+                # a long title (e.g. "Share of the flexion + abduction moment, %") takes two lines
+                rows.append(("\n".join(textwrap.wrap(self.title, _TITLE_CHARS)) or self.title, None, True))
             rows += [(e.label, e, False) for e in self.entries]
         n_texts = len(rows) + 4
         while len(self._texts) < n_texts:
@@ -205,6 +208,7 @@ class Overlay:
                 continue
             if entry is None:
                 actor.SetPosition(x0, y)
+                y -= int(round(1.2 * f)) * text.count("\n")
             else:
                 actor.SetPosition(x0 + sw + int(0.6 * f), y)
                 cy = y - 0.5 * f - 0.5 * sw + 0.12 * f

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import colors
+from . import colors, colouring
 from .bones import load_bone_mesh, make_bone_actor, set_matrix, style_bone
 from .spine import lumbar_spine_mesh
 from .geometry import fit_camera
@@ -134,8 +134,9 @@ class HipScene:
 
         Notes
         -----
-        Muscles are coloured by activation and role when ``state.muscles[side].activation``
-        is set, else by muscle group. No actor is created or removed.
+        With a movement evaluated, muscles are coloured by activation and role
+        (``style.colour == "effort"``) or by their share of the moment (``"share"``), else by
+        muscle group. No actor is created or removed.
         """
         if not 0 <= i < state.n:
             raise IndexError(f"pose index {i} is outside 0..{state.n - 1}")
@@ -146,7 +147,6 @@ class HipScene:
             set_matrix(matrix, T)
         self.side_labels.update(state.transforms["pelvis"][i])
         self.markers.update(state.transforms["pelvis"][i], pelvis_moved(state, i, PELVIS_THRESHOLD_DEG))
-        activation = None
         trunk = getattr(state, "trunk", {}) or {}
         for side, ms in state.muscles.items():
             sets = [ms] + ([trunk[side]] if side in trunk else [])
@@ -157,23 +157,30 @@ class HipScene:
                     if part.paths is not None:
                         self.muscles.set_paths(side, ((mid, bn, p[i]) for mid, bn, p in
                                                       zip(part.muscle_ids, part.bundle_names, part.paths)))
-            if ms.activation is not None:
-                acts = [np.asarray(part.activation[i], float) for part in sets if part.activation is not None]
-                roles = [np.asarray(part.role[i]) for part in sets if part.activation is not None and part.role is not None]
-                activation = activation or {}
-                activation[side] = (np.concatenate(acts), np.concatenate(roles) if len(roles) == len(acts) else None)
-        self._activation = activation
-        peak = max((float(np.max(a)) for a, _ in activation.values() if len(a)), default=0.0) if activation else 0.0
+        self._recolour()
+        self._refresh()
+
+    def _recolour(self) -> None:
+        """Colour values, scale and legend from the state shown and the style's colour mode."""
+        if self._state is None:
+            return
+        mode = self.style.colour
+        self._activation = colouring.colour_values(self._state, self._i, mode)
+        peak = max((float(np.max(a)) for a, _ in self._activation.values() if len(a)), default=0.0) \
+            if self._activation else 0.0
         fixed = self.style.activation_scale
         self._scale = float(fixed) if fixed else colors.activation_scale(peak)
-        self.muscles.set_colors(activation, self._scale)
-        self.muscles.rebuild_geometry()
-        self.muscles.apply_visibility()
         self._update_legend()
+
+    @property
+    def colour_scale(self) -> float:
+        """The value (0..1) drawn at the dark end of the colour ramp now."""
+        return self._scale
 
     def _refresh(self) -> None:
         """Re-apply colours, radii and visibility after a display option changed."""
-        self.muscles.set_colors(self._activation, self._scale)
+        threshold = colouring.SHARE_THRESHOLD if self.style.colour == "share" else colouring.EFFORT_THRESHOLD
+        self.muscles.set_colors(self._activation, self._scale, threshold=threshold)
         self.muscles.rebuild_geometry()
         self.muscles.apply_visibility()
 
@@ -241,11 +248,16 @@ class HipScene:
             entries = [LegendEntry(colors.GROUP_LABELS[g], colors.group_color(g, st.palette)) for g in groups]
             title = "Muscle groups"
         else:
-            entries = [LegendEntry("activation, % of maximal force", shape="bar", scale=self._scale),
-                       LegendEntry("lengthening against the movement", tuple(colors.antagonist_colors(0.5))),
-                       LegendEntry("inactive" if set(self._activation) >= {"r", "l"} else "inactive or not computed",
-                                   colors.INACTIVE_GREY)]
-            title = "Muscle activation"
+            mode = st.colour
+            entries = [LegendEntry(colouring.bar_label(mode), shape="bar", scale=self._scale)]
+            both = set(self._activation) >= {"r", "l"}
+            if mode == "share":
+                entries.append(LegendEntry("no part in this moment" if both else "no part, or not computed",
+                                           colors.INACTIVE_GREY))
+            else:
+                entries += [LegendEntry("lengthening against the movement", tuple(colors.antagonist_colors(0.5))),
+                            LegendEntry("inactive" if both else "inactive or not computed", colors.INACTIVE_GREY)]
+            title = colouring.legend_title(mode, getattr(self._state, "movement", None))
         if st.show_landmarks and self.markers.actors:
             entries += [LegendEntry("ASIS, pelvis neutral", neutral_ring_color(st), "ring"),
                         LegendEntry(f"ASIS, pelvis moved > {PELVIS_THRESHOLD_DEG:g}\N{DEGREE SIGN}", colors.WARNING_COLOR, "ring")]
@@ -381,6 +393,7 @@ class HipScene:
         self.markers.set_style(style)
         self.overlay.set_style(style)
         self._apply_anti_aliasing()
+        self._recolour()
         self._refresh()
         self._update_legend()
 

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-__all__ = ["RenderStyle", "BACKGROUNDS"]
+__all__ = ["RenderStyle", "BACKGROUNDS", "COLOUR_MODES"]
+
+#: How working muscles are coloured: ``"effort"`` (activation, how hard each works) or
+#: ``"share"`` (each bundle's part of the moment in the movement's direction, who moves it).
+COLOUR_MODES: tuple[str, ...] = ("effort", "share")
 
 #: Background name -> (background RGB, foreground/text RGB).
 BACKGROUNDS: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] = {
@@ -47,9 +51,15 @@ class RenderStyle:
         use ``None`` while the user drags a slider, ``"msaa"`` for pictures.
     multi_samples : int, default: 8
         Samples for ``"msaa"``.
+    colour : {"effort", "share"}, default: "effort"
+        With a movement: ``"effort"`` colours each bundle by its activation (% of maximal
+        force; antagonists on the blue ramp), ``"share"`` by its part of the muscles' moment in
+        the movement's direction (force x moment arm, % of the total; one ramp for every
+        contributing bundle). The legend names the mode.
     activation_scale : float or None, default: None
-        Activation (0..1] drawn at the dark end of the colour ramp; None adapts it to each
-        pose's hardest-working muscle (5/10/20/25/50/100 %). Fix it (e.g. 1.0) to compare
+        Value (0..1] drawn at the dark end of the colour ramp, in either colour mode: an
+        activation in effort mode, a share in share mode. None adapts it to each pose's
+        largest value (5/10/20/25/50/100 %). Fix it (e.g. 1.0, or a lesson's scale) to compare
         pictures with each other.
     palette : str, default: "okabe_ito"
         Muscle group palette (see :mod:`hipviz.render.colors`).
@@ -91,6 +101,7 @@ class RenderStyle:
     multi_samples: int = 8
     palette: str = "okabe_ito"
     activation_scale: float | None = None
+    colour: str = "effort"
     presentation: bool = False
     show_legend: bool = True
     show_landmarks: bool = True
@@ -111,6 +122,10 @@ class RenderStyle:
             raise ValueError(f"RenderStyle.line_mode: expected 'tubes' or 'lines', found {self.line_mode!r}")
         if self.anti_aliasing not in ("msaa", "fxaa", "ssaa", None):
             raise ValueError(f"RenderStyle.anti_aliasing: expected 'msaa', 'fxaa', 'ssaa' or None, found {self.anti_aliasing!r}")
+        if self.colour not in COLOUR_MODES:
+            raise ValueError(f"RenderStyle.colour: expected one of {', '.join(COLOUR_MODES)}, found {self.colour!r}")
+        if self.activation_scale is not None and not 0.0 < self.activation_scale <= 1.0:
+            raise ValueError(f"RenderStyle.activation_scale: expected None or a value in (0, 1], found {self.activation_scale!r}")
         if self.font_size <= 0 or self.tube_scale <= 0:
             raise ValueError("RenderStyle.font_size and tube_scale must be positive")
 

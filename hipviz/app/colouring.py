@@ -1,0 +1,64 @@
+"""Which colouring the 3D view uses and on which scale (no Qt: the window asks, widgets stay thin).
+
+Two colourings of the working muscles: *effort* (activation) and *share* (each muscle's part
+of the moment in the movement's direction). The colour scale adapts to each pose, unless the
+user fixes it (*Fixed colour scale*, default 100 %) or a lesson is loaded: a lesson keeps one
+scale for all its steps (:meth:`hipviz.io.scenes.Scene.colour_scale`).
+
+Examples
+--------
+>>> from hipviz.app.settings import Preferences  # doctest: +SKIP
+>>> style_colour(Preferences(colour="share", fixed_scale=True))  # doctest: +SKIP
+{'colour': 'share', 'activation_scale': 1.0}
+"""
+from __future__ import annotations
+
+__all__ = ["COLOUR_MODES", "COLOUR_TEXT", "other_mode", "scale_is_fixed", "style_colour", "status_text"]
+
+COLOUR_MODES = ("effort", "share")
+#: Menu and toolbar words of each mode.
+COLOUR_TEXT = {"effort": "Effort", "share": "Share"}
+
+
+def other_mode(mode: str) -> str:
+    """Effort <-> share (the ``C`` key)."""
+    return "share" if mode == "effort" else "effort"
+
+
+def scale_is_fixed(prefs, scene=None) -> bool:
+    """True when the colour scale does not follow the pose: the user fixed it, or a lesson is shown."""
+    return scene is not None or bool(prefs.fixed_scale)
+
+
+def style_colour(prefs, scene=None, model=None) -> dict:
+    """``RenderStyle`` fields for the colouring: ``colour`` and ``activation_scale``.
+
+    Parameters
+    ----------
+    prefs : Preferences
+        ``colour``, ``fixed_scale`` and ``fixed_scale_percent`` are read.
+    scene : hipviz.io.scenes.Scene, optional
+        The lesson being shown: its fixed scale for the current mode wins.
+    model : hipviz.Model, optional
+        Needed with ``scene`` (to evaluate its steps once).
+    """
+    mode = prefs.colour if prefs.colour in COLOUR_MODES else "effort"
+    scale = None
+    if scene is not None and model is not None:
+        scale = scene.colour_scale(model, mode)
+    elif prefs.fixed_scale:
+        scale = min(max(float(prefs.fixed_scale_percent), 1.0), 100.0) / 100.0
+    return {"colour": mode, "activation_scale": scale}
+
+
+def status_text(prefs, scene=None, scale: float | None = None) -> str:
+    """A status-bar line saying what the colours mean now."""
+    what = ("Effort: how hard each muscle works (activation)" if prefs.colour != "share"
+            else "Share: each muscle's part of the moment in the movement's direction")
+    if scene is not None:
+        how = f"the lesson's fixed scale, 0-{(scale or 1.0) * 100:g} %"
+    elif prefs.fixed_scale:
+        how = f"fixed scale, 0-{(scale or 1.0) * 100:g} %"
+    else:
+        how = "scale follows each pose"
+    return f"Colours: {what}; {how}"
