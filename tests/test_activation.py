@@ -42,8 +42,15 @@ def test_each_movement_lights_its_prime_movers_not_their_antagonists(model, move
     got = _by_muscle(ms)
     for m in movers:
         assert "agonist" in got[m][1], f"{m} should work in {movement}: {got[m]}"
+    # every coordinate balances, so an antagonist may co-contract a little to cancel a mover's
+    # side action, but it contributes nothing to the movement and works far less than the movers
+    lead = max(got[m][0] for m in movers)
+    shares = {m: 0.0 for m in got}
+    for m, s in zip(ms.muscle_ids, ms.share[0]):
+        shares[m] += float(s)
     for m in antagonists:
-        assert got[m][1] == {"inactive"}, f"{m} should rest in {movement}: {got[m]}"
+        assert shares[m] == 0.0, f"{m} should not help {movement}: share {shares[m]:.3f}"
+        assert got[m][0] < 0.25 * lead, f"{m} should rest in {movement}: {got[m]} (movers up to {lead:.3f})"
 
 
 def test_piriformis_switches_sides_in_deep_flexion(model):
@@ -60,9 +67,15 @@ def test_piriformis_switches_sides_in_deep_flexion(model):
 
 def test_adductor_longus_flexes_from_extension_and_extends_from_deep_flexion(model):
     from_extension = _by_muscle(hipviz.evaluate(model, {"flexion": -15}, posture="supine", movement="flexion").muscles["r"])
-    from_flexion = _by_muscle(hipviz.evaluate(model, {"flexion": 100}, posture="supine", movement="extension").muscles["r"])
+    # its large adduction arm has to be balanced in a pure extension, so the reversal is shown
+    # where the adductors work anyway: pulling the thigh down and in from deep flexion
+    from_flexion = _by_muscle(hipviz.evaluate(model, {"flexion": 100}, posture="supine",
+                                              movement="extension+adduction").muscles["r"])
+    extending = _by_muscle(hipviz.evaluate(model, {"flexion": -15}, posture="supine",
+                                           movement="extension+adduction").muscles["r"])
     assert "agonist" in from_extension["adductor_longus"][1]
     assert "agonist" in from_flexion["adductor_longus"][1]
+    assert "agonist" not in extending["adductor_longus"][1]  # from extension it would flex: it brakes
 
 
 def test_the_standing_leg_holds_the_pelvis_level(model):

@@ -105,7 +105,15 @@ def _newton(A, tau, c, weight, iterations):
         s = np.einsum("pqi,pq->pi", Ai, li) / c
         a = np.clip(s, 0.0, 1.0)
         grad = li / weight + np.einsum("pqi,pi->pq", Ai, a) - ti
-        mask = ((s > 0) & (s < 1)) / c
+        # converged: the moments balance to round-off of the demand (the KKT check decides)
+        done = np.abs(grad).max(axis=1) <= 1e-11 * (1.0 + np.abs(ti).max(axis=1))
+        if done.any():
+            active[idx[done]] = False
+            keep = ~done
+            idx, Ai, ti, li, s, a, grad = idx[keep], Ai[keep], ti[keep], li[keep], s[keep], a[keep], grad[keep]
+            if idx.size == 0:
+                break
+        mask = ((s >= 0) & (s < 1)) / c  # muscles at 0 count: a sane first step from lam = 0
         H = eye + np.einsum("pqi,pi,pri->pqr", Ai, mask, Ai)
         step = -np.linalg.solve(H, grad[..., None])[..., 0]
         slope = np.einsum("pq,pq->p", grad, step)
@@ -113,8 +121,9 @@ def _newton(A, tau, c, weight, iterations):
         f0 = f[idx]
         cand = li + step
         fc = _dual(cand, Ai, ti, weight, c)
-        ok = fc <= f0 + 1e-4 * t * slope
-        for _ in range(30):  # backtracking: a step is taken only if it decreases the objective
+        slack = 1e-13 * (1.0 + np.abs(f0))  # round-off: a converged step need not decrease f
+        ok = fc <= f0 + 1e-4 * t * slope + slack
+        for _ in range(20):  # backtracking: a step is taken only if it decreases the objective
             if ok.all():
                 break
             t = np.where(ok, t, 0.5 * t)
@@ -122,8 +131,8 @@ def _newton(A, tau, c, weight, iterations):
             ft = _dual(trial, Ai, ti, weight, c)
             cand = np.where(ok[:, None], cand, trial)
             fc = np.where(ok, fc, ft)
-            ok = ok | (ft <= f0 + 1e-4 * t * slope)
-        moved = ok & (fc < f0)
+            ok = ok | (ft <= f0 + 1e-4 * t * slope + slack)
+        moved = ok & (fc <= f0 + slack)
         lam[idx[moved]] = cand[moved]
         f[idx[moved]] = fc[moved]
         # a pose is done when its step no longer changes anything, or no step decreases it
