@@ -15,6 +15,7 @@ import hipviz
 import hipviz.core.activation as activation_module
 from hipviz.core.activation import MOVEMENTS
 from hipviz.core.optimize import kkt_residual, objective, solve_activations
+from hipviz.core.work import SHORTFALL_NM
 
 WEIGHT = 1e4
 
@@ -140,20 +141,39 @@ def test_evaluate_warns_naming_the_coordinate_when_the_demand_is_impossible(mode
 
 
 @pytest.mark.parametrize("posture", ["standing", "supine", "side_lying", "prone", "quadruped"])
-def test_dense_sweep_balances_every_coordinate_at_the_optimum(model, posture):
-    """Every hip coordinate and the knee balance (the thigh does not drift) in a dense sweep."""
+def test_dense_sweep_balances_every_coordinate_at_the_optimum(model, posture, monkeypatch):
+    """A dense sweep: every solution is optimal, and every coordinate balances (the thigh does
+    not drift) except where the muscles cannot supply the demand, which a warning says."""
+    solved = []
+    real = activation_module.solve_activations
+
+    def spy(A, tau, **kw):
+        out = real(A, tau, **kw)
+        solved.append((np.array(A), np.array(tau), out[0] if isinstance(out, tuple) else out))
+        return out
+
+    monkeypatch.setattr(activation_module, "solve_activations", spy)
     f, a, r = np.meshgrid(np.linspace(-20, 120, 8), np.linspace(-30, 25, 5), np.linspace(-40, 35, 5), indexing="ij")
+    balanced_total = poses_total = 0
     for movement in MOVEMENTS:
+        solved.clear()
         st = hipviz.evaluate(model, {"flexion": f.ravel(), "adduction": a.ravel(), "rotation": r.ravel(), "knee": 20.0},
                              posture=posture, movement=movement, with_paths=False)
         ms = st.muscles["r"]
         assert np.all(np.isfinite(ms.activation)) and np.all((ms.activation >= 0) & (ms.activation <= 1))
-        unbalanced = np.abs(st.extra["unbalanced_nm"])
-        demand = np.abs(st.extra["demand_nm"])
-        saturated = (ms.activation > 0.999).any(axis=1)
-        balanced = (unbalanced.max(axis=1) < 1e-3)
-        # where a pose does not balance, the muscles are at their limit and a warning says so
-        assert np.all(balanced | saturated), (movement, unbalanced[~(balanced | saturated)][:3])
-        if not balanced.all():
-            assert any("cannot supply" in w for w in st.warnings)
-        assert demand.shape == unbalanced.shape
+        for A, tau, sol in solved:
+            # optimal: the KKT conditions hold; where round-off keeps the check above 1e-6
+            # (W = 1e4 magnifies a 1e-11 N m residual), the answer must equal scipy's instead
+            k = kkt_residual(sol, A, tau)
+            for p in np.flatnonzero(k >= 1e-6):
+                ref = _reference(A[p], tau[p], np.ones(A.shape[2]))
+                assert np.abs(ref - sol[p]).max() < 1e-6, (movement, k[p])
+        unbalanced = np.abs(st.extra["unbalanced_nm"]).max(axis=1)
+        balanced = unbalanced < 1e-3
+        if (unbalanced > SHORTFALL_NM).any():  # a shortfall a teacher would notice is reported
+            assert any("cannot supply" in w for w in st.warnings), (movement, unbalanced.max())
+        balanced_total += int(balanced.sum())
+        poses_total += balanced.size
+    # the corners of the range (e.g. extended, abducted 30 and turned out 40 deg) are where
+    # no muscle has the leverage; most of the range balances exactly
+    assert balanced_total / poses_total > 0.6, balanced_total / poses_total

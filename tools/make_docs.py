@@ -94,6 +94,34 @@ def validation_table(model) -> str:
     return "\n".join(lines)
 
 
+def range_tables(model) -> str:
+    """Markdown: the model along every published pose-dependent curve, then RMSE per muscle."""
+    from hipviz.core.validation import check_signs_along_range, compare_along_curves, rmse_per_muscle
+    curves = compare_along_curves(model)
+    dist = np.concatenate([c.distance_cm for c in curves])
+    lines = [f"{len(curves)} curves, {dist.size} points; **{int(np.sum(dist == 0))}** lie inside the published band, "
+             f"**{int(np.sum(dist <= 1.5))}** within 1.5 cm of it. Model: hip flexion as listed, other coordinates 0.", ""]
+    for c in curves:
+        lines += [f"**{c.muscle.replace('_', ' ')}** ({', '.join(b.replace('_', ' ') for b in c.bundles)}), "
+                  f"{c.coordinate}: RMSE {c.rmse_cm:.2f} cm against the band's midpoint. Source: {c.source}.", "",
+                  "| Flexion (deg) | hipviz (cm) | Published (cm) | Outside by (cm) |", "|---|---|---|---|"]
+        for a, m, lo, hi, d in zip(c.angles, c.model_cm, c.low_cm, c.high_cm, c.distance_cm):
+            band = f"{lo:+.1f}" if lo == hi else f"{lo:+.1f} to {hi:+.1f}"
+            lines.append(f"| {a:g} | {m:+.1f} | {band} | {d:.1f} |")
+        lines.append("")
+    lines += ["RMSE per muscle, pooled over its curves and angles:", "", "| Muscle | RMSE (cm) |", "|---|---|"]
+    for m, v in sorted(rmse_per_muscle(curves).items(), key=lambda kv: -kv[1]):
+        lines.append(f"| {m.replace('_', ' ')} | {v:.2f} |")
+    lines += ["", "Sign-only expectations (no published magnitudes):", "",
+              "| Muscle | Coordinate | Flexion (deg) | hipviz (cm) | Expected sign | Agrees | Source |", "|---|---|---|---|---|---|---|"]
+    for s in check_signs_along_range(model):
+        vals = ", ".join(f"{v:+.1f}" for v in s.model_cm)
+        signs = ", ".join("+" if v > 0 else "-" for v in s.sign)
+        lines.append(f"| {s.muscle.replace('_', ' ')} ({', '.join(s.bundles)}) | {s.coordinate} | "
+                     f"{', '.join(f'{a:g}' for a in s.angles)} | {vals} | {signs} | {'yes' if s.agrees.all() else '**no**'} | {s.source} |")
+    return "\n".join(lines)
+
+
 def _fill(path: Path, key: str, content: str) -> None:
     text = path.read_text()
     start, end = f"<!-- {key}:start -->", f"<!-- {key}:end -->"
@@ -106,6 +134,7 @@ def main() -> None:
     model = hipviz.load_model()
     _fill(ROOT / "docs" / "muscles.md", "muscle-table", muscle_table(model))
     _fill(ROOT / "docs" / "validation.md", "validation-table", validation_table(model))
+    _fill(ROOT / "docs" / "validation.md", "validation-range", range_tables(model))
     reversal_plot(model, ROOT / "docs" / "images" / "moment_arm_reversals.png")
     print("updated docs/muscles.md, docs/validation.md and docs/images/moment_arm_reversals.png")
 
