@@ -9,9 +9,13 @@ from .model import Model
 from .pose import PoseBatch
 from .postures import Posture
 
-__all__ = ["State", "MuscleState"]
+__all__ = ["State", "MuscleState", "SIDE_NAMES", "MUSCLE_MEASURES", "HIP_ARMS"]
 
-_SIDE_NAME = {"r": "right", "l": "left"}
+#: Side codes as words.
+SIDE_NAMES = {"r": "right", "l": "left"}
+#: What a muscle's colour can show: ``"effort"`` (:attr:`MuscleState.activation`) or
+#: ``"share"`` (:attr:`MuscleState.share`). The one list every layer validates against.
+MUSCLE_MEASURES = ("effort", "share")
 HIP_ARMS = ("flexion", "adduction", "rotation", "knee")
 LUMBAR_ARMS = ("lumbar_flexion", "lumbar_bending", "lumbar_rotation")
 
@@ -21,7 +25,7 @@ def _bundle_entries(ms: "MuscleState", c: str, i: int, arm_names: tuple[str, ...
     out = []
     for b, (mid, bname) in enumerate(zip(ms.muscle_ids, ms.bundle_names)):
         entry = {
-            "muscle": mid, "bundle": bname, "side": _SIDE_NAME[c],
+            "muscle": mid, "bundle": bname, "side": SIDE_NAMES[c],
             "max_force_n": round(float(ms.max_force[b]), 1),
             "force_capacity_n": round(float(ms.capacity[i, b]), 1) if ms.capacity is not None else None,
             "length_cm": round(float(ms.length[i, b] * 100), 3),
@@ -192,7 +196,7 @@ class State:
                  for e in _bundle_entries(ts, tc, i, LUMBAR_ARMS, paths)]
         asis = self.asis_height()
         out = {
-            "side": _SIDE_NAME[c],
+            "side": SIDE_NAMES[c],
             "posture": self.posture.name,
             "hip": {"flexion": deg(f"hip_flexion_{c}"), "adduction": deg(f"hip_adduction_{c}"),
                     "rotation": deg(f"hip_rotation_{c}")},

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activation import EFFORT_SCALE, SegmentParameters, hip_demand, moment_share, roles, share_moments
+from .activation import SegmentParameters, hip_demand, moment_share, roles, share_moments
 from .optimize import SolveInfo
-from .kinematics import hip_rotation, knee_rotation, lumbar_rotation
+from .kinematics import hip_rotation, knee_rotation, lumbar_rotation, segment_transforms
 from .rotations import LEFT_LUMBAR_SIGNS, MIRROR_POINT
-from .state import State
+from .pose import make_poses
+from .state import HIP_ARMS, SIDE_NAMES, State
 
 __all__ = ["apply_activation", "TRUNK_SHARE", "TRUNK_EFFORT_NM"]
 
@@ -65,8 +66,6 @@ def _leg_resting(state: State, c: str, direction: np.ndarray | None = None) -> n
         return np.zeros(state.n, bool)
     key = ("rest_heights", state.posture.name, c)
     if key not in state.model.cache:  # the posture's starting heights never change: once per model
-        from .kinematics import segment_transforms
-        from .pose import make_poses
         start = make_poses({}, defaults=state.posture.pose, ranges=state.model.ranges)
         T0 = segment_transforms(state.model.joints, start, state.posture.rotation)
         state.model.cache[key] = _knee_ankle_heights(state.model, T0, c)
@@ -74,7 +73,6 @@ def _leg_resting(state: State, c: str, direction: np.ndarray | None = None) -> n
     k, a = _knee_ankle_heights(state.model, state.transforms, c)
     resting = (k <= k0 + _REST_TOLERANCE_M) & (a <= a0 + _REST_TOLERANCE_M)
     if direction is not None and resting.any() and np.any(direction):
-        from .kinematics import segment_transforms
         step = np.radians(_LIFT_PROBE_DEG) * np.asarray(direction, float)
         names = [f"hip_flexion_{c}", f"hip_adduction_{c}", f"hip_rotation_{c}", f"knee_flexion_{c}"]
         moved = state.poses.with_values(**{nm: state.poses[nm] + step[:, j] for j, nm in enumerate(names)})
@@ -129,8 +127,6 @@ def _stance_demand(state: State, c: str, c2: str, moving_geom: dict, segs: Segme
     return out
 
 
-_SIDE = {"r": "right", "l": "left"}
-_HIP_NAMES = ("flexion", "adduction", "rotation", "knee")
 #: A moment the muscles leave unbalanced by more than this (N m, and 2 % of the demand) is
 #: reported: the demand exceeds what the muscles can give in that pose.
 SHORTFALL_NM = 1.0
@@ -181,7 +177,7 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
     reserves = np.zeros((4, 2))
     reserves[3] = (-ext, flex)
     act, info = share_moments(ms.moment_arm, ms.capacity, demand, reserves)
-    _report_shortfall(state, info, demand, [f"hip {k} ({_SIDE[c]})" for k in _HIP_NAMES])
+    _report_shortfall(state, info, demand, [f"hip {k} ({SIDE_NAMES[c]})" for k in HIP_ARMS])
     speed = np.einsum("pbq,pq->pb", ms.moment_arm, direction)
     ms.activation = act
     ms.share = moment_share(ms.moment_arm, ms.capacity, act, _share_direction(direction, demand))
@@ -190,12 +186,13 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
     if state.posture.name in STANCE_POSTURES:
         stance = _stance_demand(state, c, c2, geom, segs)
         other.activation, info2 = share_moments(other.moment_arm, other.capacity, stance, reserves)
-        _report_shortfall(state, info2, stance, [f"hip {k} ({_SIDE[c2]}, standing leg)" for k in _HIP_NAMES])
+        _report_shortfall(state, info2, stance, [f"hip {k} ({SIDE_NAMES[c2]}, standing leg)" for k in HIP_ARMS])
+        other.share = moment_share(other.moment_arm, other.capacity, other.activation,
+                                   _share_direction(np.zeros((n, 4)), stance))
         state.extra["stance_demand_nm"] = stance
     else:
         other.activation = np.zeros_like(other.length)
-    other.share = moment_share(other.moment_arm, other.capacity, other.activation,
-                               _share_direction(np.zeros((n, 4)), state.extra.get("stance_demand_nm", np.zeros((n, 4)))))
+        other.share = np.zeros_like(other.length)
     state.extra["demand_nm"] = demand
     state.extra["unbalanced_nm"] = info.residual
 
