@@ -13,9 +13,12 @@ Examples
 """
 from __future__ import annotations
 
+from hipviz.core.state import MUSCLE_MEASURES
+
 __all__ = ["COLOUR_MODES", "COLOUR_TEXT", "other_mode", "scale_is_fixed", "style_colour", "status_text"]
 
-COLOUR_MODES = ("effort", "share")
+#: The two modes: the one list, defined with the state's per-bundle measures.
+COLOUR_MODES = MUSCLE_MEASURES
 #: Menu and toolbar words of each mode.
 COLOUR_TEXT = {"effort": "Effort", "share": "Share"}
 

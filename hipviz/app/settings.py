@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, fields
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from .colouring import COLOUR_MODES
+
 __all__ = ["Preferences", "Store"]
 
 
@@ -66,7 +68,7 @@ class Store:
             p.background = "white"
         if p.presentation_background not in ("white", "dark"):
             p.presentation_background = "dark"
-        if p.colour not in ("effort", "share"):
+        if p.colour not in COLOUR_MODES:
             p.colour = "effort"
         if not 1.0 <= p.fixed_scale_percent <= 100.0:
             p.fixed_scale_percent = 100.0

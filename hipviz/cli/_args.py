@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 
+from ..core.state import MUSCLE_MEASURES
+
 POSE_FLAGS = {
     # flag: (pose key, help)
     "flexion": ("flexion", "hip flexion in degrees (+ flexion, - extension)"),
@@ -66,7 +68,7 @@ def _percent(text: str) -> float:
 def add_colour_flags(parser: argparse.ArgumentParser) -> None:
     """Add ``--colour effort|share``, ``--fixed-scale`` and ``--scale PERCENT``."""
     g = parser.add_argument_group("muscle colours (with --movement)")
-    g.add_argument("--colour", "--color", dest="colour", choices=("effort", "share"), default=None,
+    g.add_argument("--colour", "--color", dest="colour", choices=MUSCLE_MEASURES, default=None,
                    help="effort: how hard each muscle works (activation, %% of maximal force); share: who moves "
                         "it (each muscle's part of the moment in the movement's direction, %%); default: effort, or a scene's")
     g.add_argument("--fixed-scale", action="store_true",

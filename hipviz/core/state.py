@@ -128,6 +128,21 @@ class State:
         """Number of poses."""
         return self.poses.n
 
+    def peak(self, measure: str = "effort") -> float:
+        """Largest activation (``"effort"``) or share (``"share"``) of any bundle, side and pose.
+
+        Hip and trunk muscles of both sides count; 0 when no movement was evaluated.
+        """
+        if measure not in MUSCLE_MEASURES:
+            raise ValueError(f"measure must be one of {', '.join(MUSCLE_MEASURES)}, found {measure!r}")
+        peak = 0.0
+        for table in (self.muscles, self.trunk or {}):
+            for ms in table.values():
+                v = ms.share if measure == "share" else ms.activation
+                if v is not None and np.size(v):
+                    peak = max(peak, float(np.max(v)))
+        return peak
+
     def landmarks(self) -> dict[str, np.ndarray]:
         """Every landmark of every bone in the room frame.
 

@@ -42,11 +42,12 @@ from pathlib import Path
 from .._paths import shipped_dir
 from ..core.activation import movement_direction
 from ..core.pose import PoseError, make_poses, normalise_pose
+from ..core.state import MUSCLE_MEASURES
 
 __all__ = ["Scene", "Step", "SceneError", "load_scene", "shipped_scenes", "nice_scale", "COLOUR_MODES"]
 
 #: The two colourings of working muscles (see :class:`hipviz.render.RenderStyle`).
-COLOUR_MODES = ("effort", "share")
+COLOUR_MODES = MUSCLE_MEASURES
 _LESSON_KEYS = ("colour", "colour_scale")
 #: Tops of the colour scale a peak is rounded up to (fractions).
 _NICE = (0.05, 0.1, 0.2, 0.25, 0.5, 1.0)
@@ -138,17 +139,8 @@ class Scene:
         """Largest activation (effort) or share (0..1) of any bundle, side and step."""
         from ..core.evaluate import evaluate
 
-        peak = 0.0
-        for step in self.steps:
-            if step.movement is None:
-                continue
-            state = evaluate(model, step.pose, with_paths=False, **step.evaluate_kwargs())
-            for table in (state.muscles, state.trunk):
-                for ms in table.values():
-                    v = ms.share if mode == "share" else ms.activation
-                    if v is not None and v.size:
-                        peak = max(peak, float(v.max()))
-        return peak
+        return max((evaluate(model, step.pose, with_paths=False, **step.evaluate_kwargs()).peak(mode)
+                    for step in self.steps if step.movement is not None), default=0.0)
 
 
 def _lesson_colour(raw: dict, base: dict, path: Path) -> tuple[str | None, float | None]:

@@ -89,10 +89,4 @@ def colour_values(state, i: int, mode: str) -> dict[str, tuple[np.ndarray, np.nd
 
 def peak_value(state, mode: str) -> float:
     """The largest activation (effort) or share of any bundle, side and pose of ``state`` (0..1)."""
-    peak = 0.0
-    for table in (state.muscles, getattr(state, "trunk", {}) or {}):
-        for ms in table.values():
-            v = ms.share if mode == "share" else ms.activation
-            if v is not None and np.size(v):
-                peak = max(peak, float(np.max(v)))
-    return peak
+    return state.peak(mode)

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ..core.state import MUSCLE_MEASURES
+
 __all__ = ["RenderStyle", "BACKGROUNDS", "COLOUR_MODES"]
 
 #: How working muscles are coloured: ``"effort"`` (activation, how hard each works) or
 #: ``"share"`` (each bundle's part of the moment in the movement's direction, who moves it).
-COLOUR_MODES: tuple[str, ...] = ("effort", "share")
+COLOUR_MODES: tuple[str, ...] = MUSCLE_MEASURES
 
 #: Background name -> (background RGB, foreground/text RGB).
 BACKGROUNDS: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] = {
