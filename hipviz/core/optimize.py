@@ -91,9 +91,9 @@ def _dual(lam, A, tau, W, c):
     return 0.5 * np.einsum("pq,pq->p", lam, lam) / W + psi.sum(-1) - np.einsum("pq,pq->p", tau, lam)
 
 
-def _newton(A, tau, c, weight, iterations, lam0=None):
+def _newton(A, tau, c, weight, iterations):
     n, m, _ = A.shape
-    lam = np.zeros((n, m)) if lam0 is None else np.array(lam0, float)
+    lam = np.zeros((n, m))
     eye = np.eye(m) / weight
     f = _dual(lam, A, tau, weight, c)
     active = np.ones(n, bool)
@@ -207,14 +207,7 @@ def solve_activations(A, tau, *, cost=None, weight: float = 1e4, iterations: int
     for p in np.flatnonzero(fallback):
         a[p] = _scipy_solve(A[p], tau[p], c, weight)
     if fallback.any():
-        fb = np.flatnonzero(fallback)
-        kkt[fb] = kkt_residual(a[fb], A[fb], tau[fb], cost=c, weight=weight)
-        # polish: the fast path warm-started from scipy's answer, kept where it is closer to optimal
-        lam0 = weight * (tau[fb] - np.einsum("pqi,pi->pq", A[fb], a[fb]))
-        polished = _newton(A[fb], tau[fb], c, weight, iterations, lam0=lam0)
-        k2 = kkt_residual(polished, A[fb], tau[fb], cost=c, weight=weight)
-        better = k2 < kkt[fb]
-        a[fb[better]], kkt[fb[better]] = polished[better], k2[better]
+        kkt[fallback] = kkt_residual(a[fallback], A[fallback], tau[fallback], cost=c, weight=weight)
     if not return_info:
         return a
     residual = tau - np.einsum("pqi,pi->pq", A, a)
