@@ -74,7 +74,7 @@ def test_moment_arms_from_a_pose_file_in_one_pass(tmp_path, capsys):
 
 @pytest.mark.parametrize("content,message", [
     ("", "empty"),
-    ("flexion,abduktion\n1,2\n", "line 1, column 2: unknown column 'abduktion'"),
+    ("flexion,abduktion\n1,2\n", "line 1, column 2: unknown pose coordinate 'abduktion'; did you mean 'abduction'"),
     ("flexion,adduction\n1,2\n3\n", "line 3: expected 2 values"),
     ("flexion,adduction,rotation,knee\n0,0,0,0\n10,x,0,0\n", "line 3, column 2 (adduction): expected a number"),
     ("flexion\nnan\n", "line 2, column 1 (flexion): expected a finite number"),
@@ -170,3 +170,10 @@ def test_pose_text_shows_share_next_to_effort(capsys):
     assert rows and all("share" in r for r in rows)
     code, out, _ = run(capsys, "pose", "--flexion", "30", "--movement", "flexion", "--json", "--no-paths")
     assert all("share" in e for e in json.loads(out)["muscles"])
+
+
+def test_a_pose_file_naming_one_coordinate_twice_is_an_error(tmp_path, capsys):
+    f = tmp_path / "twice.csv"
+    f.write_text("flexion,hip_flexion_r\n10,20\n")
+    code, out, err = run(capsys, "moment-arms", "--poses", str(f))
+    assert code == 2 and "'flexion' and 'hip_flexion_r' both set hip_flexion_r" in err

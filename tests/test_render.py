@@ -232,7 +232,7 @@ def test_render_style_rejects_an_unknown_colour_mode():
 def test_asis_ring_turns_to_the_warning_colour_when_the_pelvis_moves(scene, model):
     shot(scene, hipviz.evaluate(model, {}), "front")
     assert not scene.markers.moved
-    img = shot(scene, hipviz.evaluate(model, {"pelvis_tilt": 12}), "front")[:, : int(0.6 * SIZE[0])]
+    img = shot(scene, hipviz.evaluate(model, {"pelvis_anterior_tilt": 12}), "front")[:, : int(0.6 * SIZE[0])]
     assert scene.markers.moved
     assert chroma_mask(img, colors.WARNING_COLOR, tol=0.1).mean() > 0.0003
 

@@ -20,7 +20,7 @@ def test_isb_angle_round_trip(model, side):
     rng = np.random.default_rng(1)
     flex, add, rot = rng.uniform(-15, 100, 50), rng.uniform(-40, 25, 50), rng.uniform(-40, 35, 50)
     state = hipviz.evaluate(model, {"flexion": flex, "adduction": add, "rotation": rot,
-                                    "pelvis_tilt": rng.uniform(-10, 10, 50)}, side=side)
+                                    "pelvis_anterior_tilt": rng.uniform(-10, 10, 50)}, side=side)
     c = side[0]
     R = _relative(state, "pelvis", f"femur_{c}")[:, :3, :3]
     if c == "l":
@@ -74,7 +74,7 @@ def test_vectorised_fk_equals_per_pose(model):
     rng = np.random.default_rng(2)
     pose = {"flexion": rng.uniform(-10, 100, 20), "adduction": rng.uniform(-30, 20, 20),
             "rotation": rng.uniform(-30, 30, 20), "knee": rng.uniform(0, 120, 20),
-            "pelvis_tilt": rng.uniform(-20, 20, 20), "lumbar_flexion": rng.uniform(-20, 40, 20)}
+            "pelvis_anterior_tilt": rng.uniform(-20, 20, 20), "lumbar_flexion": rng.uniform(-20, 40, 20)}
     batch = hipviz.evaluate(model, pose)
     for i in (0, 7, 19):
         single = hipviz.evaluate(model, {k: v[i] for k, v in pose.items()})
@@ -110,9 +110,9 @@ def test_postures_place_the_body_relative_to_gravity(model):
 def test_thigh_is_hip_minus_anterior_tilt_in_the_sagittal_plane(model):
     # anterior pelvic tilt on a still thigh IS hip flexion (reference 5d), so the thigh's
     # elevation in the room is hip flexion minus anterior tilt (plus posterior tilt)
-    d = hipviz.evaluate(model, {"flexion": 40, "pelvis_tilt": 10}).to_dict()
+    d = hipviz.evaluate(model, {"flexion": 40, "pelvis_anterior_tilt": 10}).to_dict()
     assert d["thigh"]["flexion"] == pytest.approx(30, abs=1e-9)
-    d = hipviz.evaluate(model, {"flexion": 100, "pelvis_tilt": -20}).to_dict()
+    d = hipviz.evaluate(model, {"flexion": 100, "pelvis_anterior_tilt": -20}).to_dict()
     assert d["thigh"]["flexion"] == pytest.approx(120, abs=1e-9)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from ..core.pose import PELVIS_ANGLES
+
 __all__ = ["Readouts", "summary", "WARN_CSS", "OK_CSS"]
 
 #: Okabe-Ito vermillion (the ASIS warning ring's colour) and a calm neutral.
@@ -33,7 +35,7 @@ def summary(state, i: int = 0) -> dict:
     return {
         "hip": {k: deg(f"hip_{k}_{c}") for k in ("flexion", "adduction", "rotation")},
         "knee": {"flexion": deg(f"knee_flexion_{c}")},
-        "pelvis": {k: deg(f"pelvis_{k}") for k in ("tilt", "obliquity", "rotation")},
+        "pelvis": {k: deg(n) for k, n in PELVIS_ANGLES.items()},
         "thigh": {"flexion": float(thigh[0]), "adduction": float(thigh[1]), "rotation": float(thigh[2])},
         "asis_height_m": {"right": right, "left": left},
         # posture-relative: lying on the side the two ASIS differ by the pelvis' width anyway

@@ -37,7 +37,7 @@ ANGLES: tuple[AngleSpec, ...] = (
     AngleSpec("adduction", "Adduction", -60, 40, "hip_adduction", "Hip adduction (+) / abduction (-) asked of the thigh"),
     AngleSpec("rotation", "Rotation", -60, 55, "hip_rotation", "Hip internal (+) / external (-) rotation asked of the thigh"),
     AngleSpec("knee", "Knee", 0, 140, "knee_flexion", "Knee flexion"),
-    AngleSpec("pelvis_tilt", "Tilt", -30, 40, "pelvis_tilt", "Pelvic tilt: + anterior (ASIS forward and down)"),
+    AngleSpec("pelvis_anterior_tilt", "Tilt", -30, 40, "pelvis_anterior_tilt", "Pelvic tilt: + anterior (ASIS forward and down)"),
     AngleSpec("pelvis_obliquity", "Obliquity", -25, 25, "pelvis_obliquity", "Pelvic obliquity: + right side up (right hike)"),
     AngleSpec("pelvis_rotation", "Rotation", -45, 45, "pelvis_rotation", "Pelvic rotation: + to the left (right ASIS forward)"),
 )

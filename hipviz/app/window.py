@@ -13,6 +13,7 @@ from PySide6.QtCore import QElapsedTimer, QEvent, QTimer
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
 
 import hipviz
+from hipviz.core.pose import PELVIS_ANGLES
 from hipviz.io.scenes import SceneError, load_scene, shipped_scenes
 from hipviz.render import RenderStyle
 
@@ -416,4 +417,4 @@ class MainWindow(QMainWindow):
 def summary_moved(state) -> float:
     """Degrees the pelvis has moved away from neutral (largest of tilt, obliquity, rotation)."""
     moved = float(state.pelvis_moved_deg[0]) if state.pelvis_moved_deg is not None else 0.0
-    return max(moved, *(abs(float(state.poses.degrees(f"pelvis_{k}")[0])) for k in ("tilt", "obliquity", "rotation")))
+    return max(moved, *(abs(float(state.poses.degrees(n)[0])) for n in PELVIS_ANGLES.values()))

@@ -12,7 +12,7 @@ POSE_FLAGS = {
     "abduction": ("abduction", "hip abduction in degrees (the same as --adduction with the sign turned)"),
     "rotation": ("rotation", "hip rotation in degrees (+ internal, - external)"),
     "knee": ("knee", "knee flexion in degrees"),
-    "pelvis-tilt": ("pelvis_tilt", "pelvic tilt in degrees (+ anterior)"),
+    "pelvis-anterior-tilt": ("pelvis_anterior_tilt", "anterior pelvic tilt in degrees (- posterior)"),
     "pelvis-obliquity": ("pelvis_obliquity", "pelvic obliquity in degrees (+ right side up)"),
     "pelvis-rotation": ("pelvis_rotation", "pelvic rotation in degrees (+ to the left)"),
     "lumbar-flexion": ("lumbar_flexion", "lumbar flexion in degrees (+ flexion, - extension)"),

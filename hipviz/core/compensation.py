@@ -87,7 +87,7 @@ def compensate(poses: PoseBatch, side: str, ranges: dict, *, lock_pelvis: bool, 
     names = [f"hip_flexion_{side}", f"hip_adduction_{side}", f"hip_rotation_{side}"]
     other = "l" if side == "r" else "r"
     request = np.column_stack([poses.degrees(n) for n in names])
-    start = np.column_stack([poses.degrees(n) for n in ("pelvis_tilt", "pelvis_obliquity", "pelvis_rotation")])
+    start = np.column_stack([poses.degrees(n) for n in ("pelvis_anterior_tilt", "pelvis_obliquity", "pelvis_rotation")])
     lo = np.array([ranges[n][0] for n in names])
     hi = np.array([ranges[n][1] for n in names])
     warnings = list(poses.warnings)
@@ -132,8 +132,8 @@ def compensate(poses: PoseBatch, side: str, ranges: dict, *, lock_pelvis: bool, 
             # pelvic rotation to the left (mirrored on the left)
             s = 1.0 if side == "r" else -1.0
             pelvis = pelvis + np.column_stack([-over[:, 0], -s * over[:, 1], s * over[:, 2]])
-        plo = np.array([ranges[n][0] for n in ("pelvis_tilt", "pelvis_obliquity", "pelvis_rotation")])
-        phi = np.array([ranges[n][1] for n in ("pelvis_tilt", "pelvis_obliquity", "pelvis_rotation")])
+        plo = np.array([ranges[n][0] for n in ("pelvis_anterior_tilt", "pelvis_obliquity", "pelvis_rotation")])
+        phi = np.array([ranges[n][1] for n in ("pelvis_anterior_tilt", "pelvis_obliquity", "pelvis_rotation")])
         pelvis = np.clip(pelvis, plo, phi)
         hip = np.clip(hip_from(pelvis, req_room, side), lo, hi)
         other_hip = hip_from(pelvis, other_room, other)
@@ -167,7 +167,7 @@ def compensate(poses: PoseBatch, side: str, ranges: dict, *, lock_pelvis: bool, 
         q[:, col[n]] = np.radians(hip[:, j])
     for j, n in enumerate(other_names):
         q[:, col[n]] = np.radians(other_hip[:, j])
-    for j, n in enumerate(("pelvis_tilt", "pelvis_obliquity", "pelvis_rotation")):
+    for j, n in enumerate(("pelvis_anterior_tilt", "pelvis_obliquity", "pelvis_rotation")):
         q[:, col[n]] = np.radians(pelvis[:, j])
     for j, n in enumerate(("lumbar_flexion", "lumbar_bending", "lumbar_rotation")):
         q[:, col[n]] = np.radians(lumbar[:, j])

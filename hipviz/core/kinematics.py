@@ -6,6 +6,7 @@ Segments and joints::
     pelvis --(lumbosacral joint: flexion, side-bend, rotation)--> trunk
     pelvis --(hip: flexion Z, adduction floating X, rotation femur Y)--> femur_r / femur_l
     femur --(knee: flexion about the epicondylar axis)--> tibia_r / tibia_l
+    tibia --(ankle: dorsiflexion about the malleolar axis)--> foot_r / foot_l
 
 All transforms are 4x4 homogeneous matrices with shape ``(n, 4, 4)``, mapping points in a
 segment's frame to the room frame (metres). The left side is the mirror image of the right:
@@ -19,10 +20,10 @@ import numpy as np
 from .pose import PoseBatch
 from .rotations import MIRROR_Z, cardan_zxy, rot_x, rot_y, rot_z
 
-__all__ = ["hip_rotation", "knee_rotation", "pelvis_rotation", "lumbar_rotation",
+__all__ = ["hip_rotation", "knee_rotation", "ankle_rotation", "pelvis_rotation", "lumbar_rotation",
            "segment_transforms", "SEGMENTS", "homogeneous"]
 
-SEGMENTS = ("pelvis", "trunk", "femur_r", "tibia_r", "femur_l", "tibia_l")
+SEGMENTS = ("pelvis", "trunk", "femur_r", "tibia_r", "foot_r", "femur_l", "tibia_l", "foot_l")
 
 
 def hip_rotation(flexion, adduction, rotation, side: str = "r") -> np.ndarray:
@@ -34,6 +35,11 @@ def hip_rotation(flexion, adduction, rotation, side: str = "r") -> np.ndarray:
 def knee_rotation(flexion) -> np.ndarray:
     """Tibia orientation relative to the femur; flexion (radians) swings the shank back."""
     return rot_z(-np.asarray(flexion, dtype=float))
+
+
+def ankle_rotation(dorsiflexion) -> np.ndarray:
+    """Foot orientation relative to the tibia; dorsiflexion (radians) lifts the toes."""
+    return rot_z(np.asarray(dorsiflexion, dtype=float))
 
 
 def pelvis_rotation(tilt, obliquity, rotation) -> np.ndarray:
@@ -64,7 +70,7 @@ def segment_transforms(joints: dict, poses: PoseBatch, posture_rotation: np.ndar
     joints : dict
         Joint centres in parent frames (metres): ``hip_center_r``, ``hip_center_l``,
         ``lumbosacral_joint`` (pelvis frame), ``knee_center_r``, ``knee_center_l``
-        (femur frames).
+        (femur frames), ``ankle_center_r``, ``ankle_center_l`` (tibia frames).
     poses : PoseBatch
         ``n`` poses.
     posture_rotation : (3, 3) ndarray
@@ -76,7 +82,7 @@ def segment_transforms(joints: dict, poses: PoseBatch, posture_rotation: np.ndar
         ``{segment: (n, 4, 4)}`` for each name in :data:`SEGMENTS`.
     """
     p = poses
-    R_pel = posture_rotation @ pelvis_rotation(p["pelvis_tilt"], p["pelvis_obliquity"], p["pelvis_rotation"])
+    R_pel = posture_rotation @ pelvis_rotation(p["pelvis_anterior_tilt"], p["pelvis_obliquity"], p["pelvis_rotation"])
     t_pel = np.stack([p["pelvis_tx"], p["pelvis_ty"], p["pelvis_tz"]], axis=-1) @ posture_rotation.T
     out = {"pelvis": homogeneous(R_pel, t_pel)}
     R_tr = R_pel @ lumbar_rotation(p["lumbar_flexion"], p["lumbar_bending"], p["lumbar_rotation"])
@@ -86,5 +92,8 @@ def segment_transforms(joints: dict, poses: PoseBatch, posture_rotation: np.ndar
         t_f = t_pel + R_pel @ joints[f"hip_center_{s}"]
         out[f"femur_{s}"] = homogeneous(R_f, t_f)
         R_t = R_f @ knee_rotation(p[f"knee_flexion_{s}"])
-        out[f"tibia_{s}"] = homogeneous(R_t, t_f + R_f @ joints[f"knee_center_{s}"])
+        t_t = t_f + R_f @ joints[f"knee_center_{s}"]
+        out[f"tibia_{s}"] = homogeneous(R_t, t_t)
+        R_a = R_t @ ankle_rotation(p[f"ankle_angle_{s}"])
+        out[f"foot_{s}"] = homogeneous(R_a, t_t + R_t @ joints[f"ankle_center_{s}"])
     return out

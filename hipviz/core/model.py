@@ -155,6 +155,8 @@ def assemble_model(landmarks: dict, meshes: dict, *, muscle_dir=None) -> Model:
         "lumbosacral_joint": pel["lumbosacral_joint"],
         "knee_center_r": landmarks["femur_r"]["knee_center"] - landmarks["femur_r"]["hip_center"],
         "knee_center_l": landmarks["femur_l"]["knee_center"] - landmarks["femur_l"]["hip_center"],
+        "ankle_center_r": landmarks["tibia_r"]["ankle_center"] - landmarks["tibia_r"]["knee_center"],
+        "ankle_center_l": landmarks["tibia_l"]["ankle_center"] - landmarks["tibia_l"]["knee_center"],
     }
     specs = load_muscle_specs(muscle_dir)
     trunk = load_muscle_specs(package="hipviz.data.trunk_muscles", order=None)

@@ -5,12 +5,26 @@ pelvis translations). Values may be scalars or 1-D arrays: arrays make a batch o
 (all arrays broadcast to one length), which is how movements and sweeps are evaluated
 in one vectorised pass.
 
-Coordinate names are those in ``hipviz/data/ranges.toml``; the side-specific ones take a
-suffix: ``hip_flexion_r``, ``knee_flexion_l`` ... For convenience ``flexion``,
-``adduction``, ``rotation`` and ``knee`` refer to the hip and knee of ``side``.
+Names
+-----
+Every coordinate can be named three ways (:data:`POSE_NAMES` lists them all):
+
+* **OpenSim's names, with OpenSim's signs** (Rajagopal et al. 2016): ``pelvis_tilt`` (+ posterior),
+  ``pelvis_list`` (+ left side up), ``pelvis_rotation``, ``pelvis_tx/ty/tz``, ``lumbar_extension``,
+  ``lumbar_bending``, ``lumbar_rotation``, ``hip_flexion_r``, ``hip_adduction_r``,
+  ``hip_rotation_r``, ``knee_angle_r`` (+ flexion), ``ankle_angle_r`` (+ dorsiflexion), and ``_l``.
+* **hipviz's clinical names** (the columns of :attr:`PoseBatch.q`, :data:`COORDINATES`):
+  ``pelvis_anterior_tilt`` (+ anterior), ``pelvis_obliquity`` (+ right side up),
+  ``lumbar_flexion``, ``knee_flexion_r``, ``hip_abduction_r`` (- adduction) ...
+* **Short names for the moving side**: ``flexion``, ``adduction``, ``abduction``, ``rotation``,
+  ``knee``, ``ankle``.
+
+Naming one coordinate twice (``flexion`` and ``hip_flexion_r``) is an error, as is an unknown
+name (the message suggests the closest valid ones).
 """
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -18,12 +32,12 @@ from typing import Mapping
 
 import numpy as np
 
-__all__ = ["COORDINATES", "SIDE_COORDINATES", "PoseBatch", "PoseError", "clamp_poses", "load_ranges", "make_poses",
-           "normalise_pose"]
+__all__ = ["COORDINATES", "PELVIS_ANGLES", "SIDE_COORDINATES", "POSE_NAMES", "OPENSIM_NAMES", "PoseBatch", "PoseError",
+           "clamp_poses", "load_ranges", "make_poses", "normalise_pose", "resolve_name"]
 
-SIDE_COORDINATES = ("hip_flexion", "hip_adduction", "hip_rotation", "knee_flexion")
+SIDE_COORDINATES = ("hip_flexion", "hip_adduction", "hip_rotation", "knee_flexion", "ankle_angle")
 BODY_COORDINATES = (
-    "pelvis_tilt", "pelvis_obliquity", "pelvis_rotation",
+    "pelvis_anterior_tilt", "pelvis_obliquity", "pelvis_rotation",
     "pelvis_tx", "pelvis_ty", "pelvis_tz",
     "lumbar_flexion", "lumbar_bending", "lumbar_rotation",
 )
@@ -32,9 +46,63 @@ COORDINATES: tuple[str, ...] = BODY_COORDINATES + tuple(
     f"{c}_{s}" for s in ("r", "l") for c in SIDE_COORDINATES
 )
 _INDEX = {name: i for i, name in enumerate(COORDINATES)}
+#: The pelvis angles by their readout names (clinical signs: + anterior, + right up, + to the left).
+PELVIS_ANGLES = {"tilt": "pelvis_anterior_tilt", "obliquity": "pelvis_obliquity", "rotation": "pelvis_rotation"}
 _LINEAR = {"pelvis_tx", "pelvis_ty", "pelvis_tz"}
-_SHORT = {"flexion": "hip_flexion", "adduction": "hip_adduction", "rotation": "hip_rotation",
-          "knee": "knee_flexion", "abduction": "hip_adduction"}
+_SHORT = {"flexion": ("hip_flexion", 1.0), "adduction": ("hip_adduction", 1.0), "abduction": ("hip_adduction", -1.0),
+          "rotation": ("hip_rotation", 1.0), "knee": ("knee_flexion", 1.0), "ankle": ("ankle_angle", 1.0)}
+
+
+def _opensim_names() -> dict[str, tuple[str, float]]:
+    out = {"pelvis_tilt": ("pelvis_anterior_tilt", -1.0), "pelvis_list": ("pelvis_obliquity", -1.0),
+           "pelvis_rotation": ("pelvis_rotation", 1.0), "lumbar_extension": ("lumbar_flexion", -1.0),
+           "lumbar_bending": ("lumbar_bending", 1.0), "lumbar_rotation": ("lumbar_rotation", 1.0)}
+    for t in ("tx", "ty", "tz"):
+        out[f"pelvis_{t}"] = (f"pelvis_{t}", 1.0)
+    for s in ("r", "l"):
+        for c in ("hip_flexion", "hip_adduction", "hip_rotation", "ankle_angle"):
+            out[f"{c}_{s}"] = (f"{c}_{s}", 1.0)
+        out[f"knee_angle_{s}"] = (f"knee_flexion_{s}", 1.0)
+    return out
+
+
+#: OpenSim coordinate name -> (hipviz column, sign): value_hipviz = sign * value_opensim.
+OPENSIM_NAMES: dict[str, tuple[str, float]] = _opensim_names()
+#: Every full name accepted in a pose -> (column, sign). Short names are added per side.
+POSE_NAMES: dict[str, tuple[str, float]] = {
+    **OPENSIM_NAMES, **{c: (c, 1.0) for c in COORDINATES},
+    **{f"hip_abduction_{s}": (f"hip_adduction_{s}", -1.0) for s in ("r", "l")},
+}
+
+
+def resolve_name(name: str, side: str = "right") -> tuple[str, float]:
+    """The column and sign a pose name stands for (``PoseError`` with suggestions otherwise).
+
+    Examples
+    --------
+    >>> resolve_name("pelvis_tilt")
+    ('pelvis_anterior_tilt', -1.0)
+    >>> resolve_name("knee", side="left")
+    ('knee_flexion_l', 1.0)
+    """
+    if name in _SHORT:
+        col, sign = _SHORT[name]
+        return f"{col}_{_side_letter(side)}", sign
+    if name in POSE_NAMES:
+        return POSE_NAMES[name]
+    if name + "_r" in POSE_NAMES:  # a side coordinate without its suffix: the moving side's
+        col, sign = POSE_NAMES[name + "_r"]
+        return col[:-1] + _side_letter(side), sign
+    valid = sorted(set(POSE_NAMES) | set(_SHORT))
+    close = difflib.get_close_matches(name, valid, n=3, cutoff=0.6)
+    hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+    raise PoseError(f"unknown pose coordinate {name!r}; {hint}valid names: {', '.join(valid)}")
+
+
+def _side_letter(side: str) -> str:
+    if side not in ("right", "left", "r", "l"):
+        raise PoseError(f"side must be 'right' or 'left', not {side!r}")
+    return side[0]
 
 
 class PoseError(ValueError):
@@ -109,31 +177,31 @@ def normalise_pose(values: Mapping[str, object]) -> dict:
     return {("adduction" if k == "abduction" else k): (-v if k == "abduction" else v) for k, v in values.items()}
 
 
-def _expand(values: Mapping[str, object], side: str) -> dict[str, np.ndarray]:
-    if side not in ("right", "left", "r", "l"):
-        raise PoseError(f"side must be 'right' or 'left', not {side!r}")
-    suffix = "_" + side[0]
+def _expand(values: Mapping[str, object], side: str, where: str = "pose") -> dict[str, np.ndarray]:
+    _side_letter(side)
     out: dict[str, np.ndarray] = {}
+    given: dict[str, str] = {}
     for key, val in values.items():
-        name = key
-        if key in _SHORT:
-            name = _SHORT[key] + suffix
-        elif key in SIDE_COORDINATES:
-            name = key + suffix
-        if name not in _INDEX:
-            known = ", ".join(sorted(set(COORDINATES) | set(_SHORT)))
-            raise PoseError(f"unknown pose coordinate {key!r}; expected one of: {known}")
+        if not isinstance(key, str):
+            raise PoseError(f"{where}: coordinate names must be text, found {key!r}")
+        name, sign = resolve_name(key, side)
+        if name in given:
+            raise PoseError(f"{where}: {given[name]!r} and {key!r} both set {name}; give it once")
+        given[name] = key
+        if isinstance(val, (bool, np.bool_)) or isinstance(val, (dict, str, bytes)):
+            raise PoseError(f"{where}: {key!r}: expected a number of degrees (or a list of them), found {val!r}")
         try:
             arr = np.asarray(val, dtype=float)
         except (TypeError, ValueError):
-            raise PoseError(f"pose coordinate {key!r}: expected a number of degrees (or a list of them), found {val!r}") from None
-        if key == "abduction":
-            arr = -arr
+            raise PoseError(f"{where}: {key!r}: expected a number of degrees (or a list of them), found {val!r}") from None
         if arr.ndim > 1:
-            raise PoseError(f"pose coordinate {key!r} must be a number or a 1-D sequence, got shape {arr.shape}")
+            raise PoseError(f"{where}: {key!r} must be a number or a 1-D sequence, got shape {arr.shape}")
         if not np.all(np.isfinite(arr)):
-            raise PoseError(f"pose coordinate {key!r} contains NaN or infinity")
-        out[name] = arr
+            raise PoseError(f"{where}: {key!r} contains NaN or infinity")
+        if np.any(np.abs(arr) > 1e4):
+            raise PoseError(f"{where}: {key!r}: {float(arr.flat[np.argmax(np.abs(arr))]):g} is not a plausible angle "
+                            "(degrees) or position (metres)")
+        out[name] = sign * arr
     return out
 
 

@@ -216,7 +216,7 @@ class State:
             "hip": {"flexion": deg(f"hip_flexion_{c}"), "adduction": deg(f"hip_adduction_{c}"),
                     "rotation": deg(f"hip_rotation_{c}")},
             "knee": {"flexion": deg(f"knee_flexion_{c}")},
-            "pelvis": {"tilt": deg("pelvis_tilt"), "obliquity": deg("pelvis_obliquity"),
+            "pelvis": {"tilt": deg("pelvis_anterior_tilt"), "obliquity": deg("pelvis_obliquity"),
                        "rotation": deg("pelvis_rotation")},
             "lumbar": {"flexion": deg("lumbar_flexion"), "bending": deg("lumbar_bending"),
                        "rotation": deg("lumbar_rotation")},

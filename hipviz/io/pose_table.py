@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core.pose import COORDINATES, SIDE_COORDINATES
+from ..core.pose import PoseError, resolve_name
 
 __all__ = ["PoseFileError", "read_pose_csv", "SHORT_COLUMNS"]
 
@@ -26,7 +26,7 @@ def read_pose_csv(path: str | Path) -> dict[str, np.ndarray]:
     ----------
     path : str or Path
         A CSV whose header names columns such as ``flexion,adduction,rotation,knee``
-        (degrees, for the chosen side) or any full coordinate name (``pelvis_tilt``,
+        (degrees, for the chosen side) or any full coordinate name (``pelvis_anterior_tilt``, OpenSim's ``pelvis_tilt``,
         ``hip_flexion_l`` ...). Blank lines and lines starting with ``#`` are skipped.
 
     Returns
@@ -53,13 +53,17 @@ def read_pose_csv(path: str | Path) -> dict[str, np.ndarray]:
         raise PoseFileError(f"{path}: the file is empty; expected a header such as 'flexion,adduction,rotation,knee' and one pose per line")
     line, header = rows[0]
     names = [h.strip() for h in header]
-    allowed = set(SHORT_COLUMNS) | set(COORDINATES) | set(SIDE_COORDINATES)
+    seen: dict[str, str] = {}
     for col, name in enumerate(names, 1):
-        if name not in allowed:
-            raise PoseFileError(f"{path}, line {line}, column {col}: unknown column {name!r}; "
-                                f"expected names such as {', '.join(SHORT_COLUMNS)} (degrees)")
-        if names.count(name) > 1:
+        try:
+            target = resolve_name(name)[0]
+        except PoseError as exc:
+            raise PoseFileError(f"{path}, line {line}, column {col}: {exc}") from None
+        if name in seen.values():
             raise PoseFileError(f"{path}, line {line}: column {name!r} appears twice")
+        if target in seen:
+            raise PoseFileError(f"{path}, line {line}: columns {seen[target]!r} and {name!r} both set {target}; keep one")
+        seen[target] = name
     if len(rows) == 1:
         raise PoseFileError(f"{path}: the header has no poses below it")
     values = np.empty((len(rows) - 1, len(names)))

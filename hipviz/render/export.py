@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..core.pose import PELVIS_ANGLES
 from .style import RenderStyle
 
 __all__ = ["render_png", "default_caption"]
@@ -39,7 +40,7 @@ def default_caption(state, i: int = 0) -> str:
              "rotation": ("rotated left", "rotated right")}
     moved = []
     for k, (pos, neg) in words.items():
-        v = float(p.degrees(f"pelvis_{k}")[i])
+        v = float(p.degrees(PELVIS_ANGLES[k])[i])
         if abs(v) > 0.5:
             moved.append(_kv(pos if v > 0 else neg, abs(v)))
     if moved:

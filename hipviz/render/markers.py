@@ -23,7 +23,7 @@ PELVIS_THRESHOLD_DEG = 1.0
 def pelvis_moved(state, i: int = 0, threshold: float = PELVIS_THRESHOLD_DEG) -> bool:
     """True when |pelvis tilt|, |obliquity| or |rotation| of pose ``i`` exceeds ``threshold`` degrees."""
     return any(abs(float(state.poses.degrees(name)[i])) > threshold
-               for name in ("pelvis_tilt", "pelvis_obliquity", "pelvis_rotation"))
+               for name in ("pelvis_anterior_tilt", "pelvis_obliquity", "pelvis_rotation"))
 
 
 def neutral_ring_color(style: RenderStyle) -> tuple[float, float, float]:
