@@ -113,8 +113,10 @@ def test_the_floor_carries_a_resting_leg_but_not_a_lifted_one(model):
     lifted = hipviz.evaluate(model, {"flexion": 10}, posture="supine", movement="flexion")
     assert not lifted.extra["leg_resting"].any()
     assert lifted.extra["demand_nm"][0, 0] > 35                  # ~46 N m near lift-off (reference 8)
+    # kneeling, the legs are not carried by the floor: they carry the body on the knees
     kneeling = hipviz.evaluate(model, {}, posture="tall_kneeling", movement="hold")
-    assert kneeling.extra["leg_resting"].all()
+    assert not kneeling.extra["leg_resting"].any()
+    assert kneeling.extra["contact_force_n"][0].sum() == pytest.approx(75 * 9.81)
 
 
 def test_posture_changes_the_answer_standing_vs_side_lying_abduction(model):
@@ -133,8 +135,12 @@ def test_lock_pelvis_keeps_both_asis_fixed_and_clamps_at_range(model):
     base = hipviz.evaluate(model, {}).landmarks()
     st = hipviz.evaluate(model, {"flexion": 140, "abduction": 60}, lock_pelvis=True, movement="flexion")
     lm = st.landmarks()
+    # the pelvis does not turn: both ASIS stay at their heights; the body may only shift a few
+    # centimetres over the standing foot to keep its balance as the leg swings
     for name in ("asis_r", "asis_l"):
-        np.testing.assert_allclose(lm[name], base[name], atol=1e-12)
+        assert lm[name][0, 1] == pytest.approx(base[name][0, 1], abs=5e-3)
+        assert np.linalg.norm(lm[name][0] - base[name][0]) < 0.06
+    np.testing.assert_allclose(st.transforms["pelvis"][0, :3, :3], np.eye(3), atol=1e-12)
     d = st.to_dict()
     assert d["hip"]["flexion"] == pytest.approx(model.ranges["hip_flexion_r"][1])
     assert d["hip"]["adduction"] == pytest.approx(model.ranges["hip_adduction_r"][0])

@@ -38,12 +38,14 @@ def test_pose_json_has_the_documented_fields(capsys):
     assert len({(e["muscle"], e["bundle"]) for e in d["muscles"]}) == 30
 
 
-def test_room_frame_origin_is_between_the_hip_centres(capsys):
+def test_the_room_floor_is_y_0_and_the_body_stands_on_it(capsys):
     _, out, _ = run(capsys, "pose", "--json")
-    lm = json.loads(out)["landmarks"]
+    d = json.loads(out)
+    lm = d["landmarks"]
     mid = [(a + b) / 2 for a, b in zip(lm["hip_center_r"], lm["hip_center_l"])]
-    assert mid == pytest.approx([0, 0, 0], abs=1e-9)
-    assert lm["asis_r"][0] > lm["hip_center_r"][0] and lm["asis_r"][1] > 0  # ASIS in front of and above the hip
+    assert 0.85 < mid[1] < 0.95                           # hip centres ~0.9 m above the floor
+    assert d["floor_height_m"] == 0.0 and d["contacts"] == ["left foot"]
+    assert lm["asis_r"][0] > lm["hip_center_r"][0] and lm["asis_r"][1] > lm["hip_center_r"][1]  # ASIS in front of and above the hip
     assert lm["asis_r"][2] > 0 > lm["asis_l"][2]                            # z to the right
 
 

@@ -79,9 +79,11 @@ def test_vectorised_fk_equals_per_pose(model):
     for i in (0, 7, 19):
         single = hipviz.evaluate(model, {k: v[i] for k, v in pose.items()})
         for seg, T in batch.transforms.items():
-            np.testing.assert_allclose(T[i], single.transforms[seg][0], atol=1e-12)
+            # the body is placed on its contacts by an iterative solver, converged to well
+            # a micrometre (a microradian) whether it solves one pose or many
+            np.testing.assert_allclose(T[i], single.transforms[seg][0], atol=1e-6)
         np.testing.assert_allclose(batch.muscles["r"].moment_arm[i], single.muscles["r"].moment_arm[0], atol=1e-12)
-        np.testing.assert_allclose(batch.muscles["r"].paths[3][i], single.muscles["r"].paths[3][0], atol=1e-12)
+        np.testing.assert_allclose(batch.muscles["r"].paths[3][i], single.muscles["r"].paths[3][0], atol=1e-6)
 
 
 def test_postures_place_the_body_relative_to_gravity(model):
@@ -102,7 +104,10 @@ def test_postures_place_the_body_relative_to_gravity(model):
     assert abs(shank @ up) / np.linalg.norm(shank) < 0.02  # shins flat on the floor
     kneel = hipviz.evaluate(model, {}, posture="half_kneeling")
     d = kneel.to_dict()
-    assert d["hip"]["flexion"] == pytest.approx(90) and d["knee"]["flexion"] == pytest.approx(90)
+    # the starting angles give a little so that the front foot and the back knee both rest and
+    # the centre of mass stays over that narrow base (it comes between the foot and the knee)
+    assert d["hip"]["flexion"] == pytest.approx(90, abs=12) and d["knee"]["flexion"] == pytest.approx(90, abs=10)
+    assert d["contacts"] == ["right foot", "left knee"] and not d["warnings"]
     # the user's own values override the posture's starting angles
     assert hipviz.evaluate(model, {"flexion": 45}, posture="half_kneeling").to_dict()["hip"]["flexion"] == pytest.approx(45)
 
@@ -117,7 +122,8 @@ def test_thigh_is_hip_minus_anterior_tilt_in_the_sagittal_plane(model):
 
 
 def test_landmarks_are_mirror_symmetric_in_neutral(model):
-    lm = hipviz.evaluate(model, {}).landmarks()
+    # the skeleton itself, not yet placed on the floor (standing on one foot leans over it)
+    lm = hipviz.evaluate(model, {}, place=False).landmarks()
     for name, p in lm.items():
         if name.endswith("_r") and name[:-2] + "_l" in lm:
             q = lm[name[:-2] + "_l"][0]

@@ -1,4 +1,4 @@
-"""Generate hipviz's default bone meshes, landmark files and pictures.
+"""Generate hipviz's default bone meshes (pelvis, femurs, tibiae, feet), landmark files and pictures.
 
 Run from the repository root::
 
@@ -24,9 +24,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from meshgen import femur, pelvis, targets, tibia  # noqa: E402
+from meshgen import femur, foot, pelvis, targets, tibia  # noqa: E402
 from meshgen import landmarks as lm  # noqa: E402
-from meshgen.mesh import field_to_mesh, mirror_z  # noqa: E402
+from meshgen.mesh import closest_points, field_to_mesh, mirror_z  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 MM = 0.001
@@ -45,12 +45,17 @@ class Bone:
     paired: bool
     """True for a right bone that also gets a mirrored left copy; False for a
     bone that spans both sides and is symmetric about z = 0."""
+    keep: tuple = ()
+    """Surface landmarks kept at their targets (contact points agreed with the
+    core) instead of being snapped onto the mesh."""
 
 
 BONES = {
     "pelvis": Bone("pelvis", pelvis.build, 18000, targets.PELVIS, targets.PELVIS_HEADER, False),
     "femur": Bone("femur", femur.build, 10000, targets.FEMUR, targets.FEMUR_HEADER, True),
     "tibia": Bone("tibia", tibia.build, 7000, targets.TIBIA, targets.TIBIA_HEADER, True),
+    "foot": Bone("foot", foot.build, 5000, targets.FOOT, targets.FOOT_HEADER, True,
+                 keep=targets.FOOT_CONTACTS),
 }
 
 
@@ -68,12 +73,16 @@ def make_bone(bone, out_dir):
     dict of str -> (trimesh.Trimesh, dict)
         Mesh in mm and landmark positions (mm) for each file written.
     dict of str -> float
-        Distance (mm) each landmark moved from its design target.
+        Distance (mm) each landmark moved from its design target; for the kept
+        landmarks (``bone.keep``), their distance from the mesh instead.
     """
     mesh = field_to_mesh(bone.build(), target_faces=bone.target_faces,
                          symmetric=not bone.paired)
     midline = () if bone.paired else [n for n in bone.targets if not n.endswith("_r")]
-    positions, moved = lm.snap(mesh, bone.targets, midline=midline)
+    positions, moved = lm.snap(mesh, bone.targets, midline=midline, keep=bone.keep)
+    if bone.keep:
+        _, dist = closest_points(mesh, np.array([positions[n] for n in bone.keep]))
+        moved.update(zip(bone.keep, dist.tolist()))
     descriptions = {n: d for n, (_, d) in bone.targets.items()}
     if not bone.paired:
         positions, descriptions = lm.add_left_side(positions, bone.targets)
@@ -91,8 +100,8 @@ def make_bone(bone, out_dir):
 def render_pictures(meshes, image_dir):
     """Pictures of the assembled skeleton and a close-up of the hips.
 
-    Writes ``bones_{front,side,back,top}.png`` (pelvis, femurs and tibiae in
-    the anatomical position) and ``bones_hip_oblique.png``.
+    Writes ``bones_{front,side,back,top}.png`` (pelvis, femurs, tibiae and
+    feet in the anatomical position) and ``bones_hip_oblique.png``.
 
     Parameters
     ----------
@@ -109,6 +118,8 @@ def render_pictures(meshes, image_dir):
         origin = hip * [1.0, 1.0, sign]
         parts.append((meshes[f"femur_{side}"][0], origin))
         parts.append((meshes[f"tibia_{side}"][0], origin + knee * [1.0, 1.0, sign]))
+        ankle = meshes["tibia_r"][1]["ankle_center"]
+        parts.append((meshes[f"foot_{side}"][0], origin + (knee + ankle) * [1.0, 1.0, sign]))
     sizes = {"front": (800, 1100), "back": (800, 1100), "side": (520, 1100),
              "top": (900, 800)}
     render_views(parts, image_dir, prefix="bones", views=list(sizes), size=sizes)
@@ -135,12 +146,15 @@ def main(argv=None):
     for key in args.only:
         outputs, moved = make_bone(BONES[key], args.out)
         meshes.update(outputs)
-        far = {n: round(d, 1) for n, d in moved.items() if d > 2.0}
+        far = {n: round(d, 1) for n, d in moved.items() if d > 2.0 and n not in BONES[key].keep}
+        off = {n: round(moved[n], 1) for n in BONES[key].keep}
         for name, (m, _) in outputs.items():
             print(f"{name:8s} {len(m.faces):6d} faces  watertight={m.is_watertight}"
                   f"  t={time.perf_counter() - start:5.1f} s")
         if far:
             print(f"         landmarks moved > 2 mm: {far}")
+        if off:
+            print(f"         contact points from the surface (mm): {off}")
     if not args.no_images and set(args.only) == set(BONES):
         render_pictures(meshes, args.images)
         print(f"pictures in {args.images}  t={time.perf_counter() - start:5.1f} s")

@@ -62,7 +62,7 @@ def main() -> None:
     st = hipviz.evaluate(model, {}, movement="external_rotation")
     render_png(st, OUT / "activation_external_rotation.png", view="back", size=(1600, 1000))
     st = hipviz.evaluate(model, {"abduction": 20}, posture="side_lying", movement="abduction")
-    render_png(st, OUT / "activation_side_lying_abduction.png", view="front", size=(1600, 1000), room_view=True)
+    render_png(st, OUT / "activation_side_lying_abduction.png", view="front", size=(1600, 1000))
     for f in tmp.iterdir():
         f.unlink()
     tmp.rmdir()

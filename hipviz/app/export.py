@@ -48,6 +48,7 @@ def render_view_image(view, size: tuple[int, int] | None = None, *, transparent:
         if view.state is not None:
             sc.update(view.state)
         view.copy_display_to(sc)
+        sc.anatomical_views = view.scene.anatomical_views  # room-fixed presets unless turned on
         src = view.plotter.renderer.GetActiveCamera()
         if view.camera_is_preset:  # fit the preset to this picture's shape (parallel or not)
             pl.renderer.GetActiveCamera().SetParallelProjection(src.GetParallelProjection())

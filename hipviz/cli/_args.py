@@ -26,10 +26,17 @@ def add_pose_flags(parser: argparse.ArgumentParser, *, posture: bool = True) -> 
     g = parser.add_argument_group("pose (degrees; signs as in OpenSim: + flexion, adduction, internal rotation)")
     for flag, (_, text) in POSE_FLAGS.items():
         g.add_argument(f"--{flag}", type=float, metavar="D", help=text)
+    g.add_argument("--set", dest="set_values", action="append", default=[], metavar="NAME=DEG",
+                   help="any coordinate by name, repeatable: OpenSim's names and signs (pelvis_tilt, pelvis_list, "
+                        "hip_flexion_l, knee_angle_r, ankle_angle_l, lumbar_extension ...) or hipviz's "
+                        "(pelvis_anterior_tilt, knee_flexion_l ...); metres for pelvis_tx/ty/tz")
     g.add_argument("--side", choices=("right", "left"), default="right", help="the hip and knee the flags move (default: right)")
     if posture:
         g.add_argument("--posture", default="standing", metavar="NAME",
                        help="standing, supine, prone, side_lying, quadruped, tall_kneeling, half_kneeling (default: standing)")
+        g.add_argument("--contacts", metavar="LIST",
+                       help="what rests on the floor, comma-separated: feet, foot_r, heel_l, toes_r, knee_l, knees, shins, "
+                            "back, shoulders, front, side_l, hands ... (default: the posture's, standing: the other foot)")
 
 
 def add_activation_flags(parser: argparse.ArgumentParser) -> None:
@@ -109,10 +116,33 @@ def check_png_output(path: str, *, overwrite: bool, flag: str):
 
 
 def pose_from_args(args: argparse.Namespace) -> dict[str, float]:
-    """The pose named by the flags that were given (degrees)."""
+    """The pose named by the flags that were given (degrees); ValueError for a bad ``--set``."""
     out = {}
     for flag, (key, _) in POSE_FLAGS.items():
         value = getattr(args, flag.replace("-", "_"), None)
         if value is not None:
             out[key] = value
+    for item in getattr(args, "set_values", []) or []:
+        name, eq, text = item.partition("=")
+        name = name.strip()
+        if not eq or not name:
+            raise ValueError(f"--set: expected NAME=DEGREES such as hip_flexion_l=30, found {item!r}")
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"--set {name}: expected a number of degrees, found {text.strip()!r}") from None
+        if name in out:
+            raise ValueError(f"--set: {name} is given twice")
+        out[name] = value
     return out
+
+
+def contacts_from_args(args: argparse.Namespace) -> list[str] | None:
+    """``--contacts a,b`` as a list (None: the posture's own)."""
+    text = getattr(args, "contacts", None)
+    if text is None:
+        return None
+    items = [c.strip() for c in text.split(",") if c.strip()]
+    if not items:
+        raise ValueError("--contacts: expected names such as feet or foot_r,knee_l")
+    return items

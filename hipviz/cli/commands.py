@@ -7,7 +7,7 @@ import json
 import sys
 
 from ._args import (activation_kwargs, add_activation_flags, add_colour_flags, add_pose_flags, check_png_output,
-                    pose_from_args, scale_from_args)
+                    contacts_from_args, pose_from_args, scale_from_args)
 
 __all__ = ["SUBCOMMANDS", "UserError", "run_window"]
 
@@ -36,7 +36,16 @@ def _model(args):
 def _evaluate(model, pose, args, **kw):
     import hipviz
     try:
+        if "contacts" not in kw and hasattr(args, "contacts"):
+            kw["contacts"] = contacts_from_args(args)
         return hipviz.evaluate(model, pose, side=args.side, posture=args.posture, **kw)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _pose(args) -> dict:
+    try:
+        return pose_from_args(args)
     except ValueError as exc:
         raise UserError(str(exc)) from None
 
@@ -53,7 +62,7 @@ def cmd_pose(argv: list[str]) -> int:
     p.add_argument("--json", action="store_true", help="print one JSON object (default: a short text summary)")
     p.add_argument("--no-paths", action="store_true", help="leave muscle path points out of the JSON")
     args = p.parse_args(argv)
-    state = _evaluate(_model(args), pose_from_args(args), args, **activation_kwargs(args))
+    state = _evaluate(_model(args), _pose(args), args, **activation_kwargs(args))
     data = state.to_dict(paths=not args.no_paths)
     if args.json:
         json.dump(data, sys.stdout, indent=None, separators=(",", ":"))
@@ -78,6 +87,47 @@ def cmd_pose(argv: list[str]) -> int:
     return 0
 
 
+def cmd_scene(argv: list[str]) -> int:
+    p = _Parser(prog="hipviz scene",
+                description="Evaluate every step of a lesson (scene file) headlessly and print what each step shows.")
+    p.add_argument("scene", metavar="FILE.toml", help="a lesson file (see scenes/ for the shipped ones)")
+    _common(p)
+    p.add_argument("--json", action="store_true",
+                   help="print a JSON list, one object per step, with the fields of `hipviz pose --json` plus step and caption")
+    p.add_argument("--no-paths", action="store_true", help="leave muscle path points out of the JSON")
+    args = p.parse_args(argv)
+    from ..io.scenes import SceneError, load_scene
+    import hipviz
+
+    model = _model(args)
+    try:
+        scene = load_scene(args.scene, postures=model.postures)
+    except SceneError as exc:
+        raise UserError(str(exc)) from None
+    out = []
+    for i, step in enumerate(scene.steps, start=1):
+        try:
+            state = hipviz.evaluate(model, step.pose, **step.evaluate_kwargs())
+        except ValueError as exc:
+            raise UserError(f"{args.scene} step {i}: {exc}") from None
+        entry = {"step": i, "caption": step.caption, "contacts_asked": list(step.contacts or []),
+                 "view": step.view, "highlight": list(step.highlight), **state.to_dict(paths=not args.no_paths)}
+        out.append(entry)
+    if args.json:
+        json.dump(out, sys.stdout, indent=None, separators=(",", ":"))
+        sys.stdout.write("\n")
+        return 0
+    print(f"{scene.title}: {len(out)} steps")
+    for e in out:
+        lead = sorted((m for m in e["muscles"] + e["trunk_muscles"] if m.get("role", "inactive") != "inactive"),
+                      key=lambda m: -m["activation"])[:4]
+        names = ", ".join(f"{m['muscle']} ({m['side']}) {m['activation'] * 100:.0f} %" for m in lead) or "none working"
+        print(f"{e['step']:3d}. {e['caption']}\n     on the floor: {', '.join(e['contacts'])}; most active: {names}")
+        for w in e["warnings"]:
+            print(f"     warning: {w}", file=sys.stderr)
+    return 0
+
+
 def cmd_moment_arms(argv: list[str]) -> int:
     p = _Parser(prog="hipviz moment-arms",
                 description="Moment arms (cm) and lengths of every muscle bundle, for one pose or a file of poses.")
@@ -92,9 +142,9 @@ def cmd_moment_arms(argv: list[str]) -> int:
             pose = read_pose_csv(args.poses)
         except PoseFileError as exc:
             raise UserError(str(exc)) from None
-        pose.update({k: v for k, v in pose_from_args(args).items() if k not in pose})
+        pose.update({k: v for k, v in _pose(args).items() if k not in pose})
     else:
-        pose = pose_from_args(args)
+        pose = _pose(args)
     state = _evaluate(_model(args), pose, args, with_paths=False)
     ms = state.muscles[state.side]
     rows = []
@@ -136,8 +186,10 @@ def cmd_render(argv: list[str]) -> int:
     p.add_argument("--scene", metavar="FILE.toml",
                    help="draw a step of a lesson (its pose, movement, caption, colouring and the lesson's fixed scale)")
     p.add_argument("--step", type=int, default=1, metavar="N", help="with --scene: the step to draw (default 1)")
-    p.add_argument("--room-view", action="store_true",
-                   help="camera fixed in the room (a lying body is seen lying); default: anatomical views")
+    p.add_argument("--anatomical-view", action="store_true",
+                   help="turn the camera preset with the posture (front faces the body's front, so a lying body "
+                        "is drawn upright); default: presets fixed in the room, a lying body is seen lying")
+    p.add_argument("--room-view", action="store_true", help=argparse.SUPPRESS)  # the default now; kept for old scripts
     add_activation_flags(p)
     args = p.parse_args(argv)
     try:
@@ -156,11 +208,12 @@ def cmd_render(argv: list[str]) -> int:
     if args.scene:
         state, caption, colour, scale = _scene_step(model, args)
     else:
-        state = _evaluate(model, pose_from_args(args), args, **activation_kwargs(args))
+        state = _evaluate(model, _pose(args), args, **activation_kwargs(args))
         colour, scale = args.colour or "effort", scale_from_args(args)
     style = RenderStyle(colour=colour, activation_scale=scale)
     try:
-        render_png(state, out, view=args.view, size=(w, h), muscles=not args.no_muscles, room_view=args.room_view,
+        render_png(state, out, view=args.view, size=(w, h), muscles=not args.no_muscles,
+                   anatomical_view=args.anatomical_view and not args.room_view,
                    style=style, caption=caption)
     except OSError as exc:
         raise UserError(f"-o/--output: cannot write {str(out)!r} ({exc.strerror or exc})") from None
@@ -178,7 +231,7 @@ def _scene_step(model, args):
     """
     import hipviz
     from ..io.scenes import SceneError, load_scene
-    if pose_from_args(args) or args.movement is not None:
+    if _pose(args) or args.movement is not None:
         raise UserError("--scene: the step sets the pose and movement; leave out the pose and --movement flags")
     try:
         scene = load_scene(args.scene, postures=model.postures)
@@ -233,5 +286,5 @@ def run_window(argv: list[str]) -> int:
     return run(argv)
 
 
-SUBCOMMANDS = {"pose": cmd_pose, "moment-arms": cmd_moment_arms, "render": cmd_render,
+SUBCOMMANDS = {"pose": cmd_pose, "scene": cmd_scene, "moment-arms": cmd_moment_arms, "render": cmd_render,
                "import-bones": cmd_import_bones}

@@ -18,7 +18,7 @@ from .kinematics import hip_rotation, pelvis_rotation
 from .pose import COORDINATES, PoseBatch
 from .rotations import MIRROR_Z, cardan_zxy_angles
 
-__all__ = ["Rhythm", "load_rhythm", "compensate"]
+__all__ = ["Rhythm", "load_rhythm", "compensate", "habit_pelvis"]
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,29 @@ def _pelvis_from_thigh(thigh: np.ndarray, side: str, rhythm: Rhythm, strength: f
     return np.column_stack([tilt, s * hike, s * turn])
 
 
+def habit_pelvis(habit: str | None, side: str, thigh_flexion_deg: np.ndarray, rhythm: Rhythm,
+                 strength: float) -> np.ndarray:
+    """Pelvis (tilt, obliquity, rotation) degrees the posture's habit adds when the pelvis is free.
+
+    ``habit`` is a posture's ``habit`` (``postures.toml``): ``"foot_lift"`` (standing: the moving
+    side hikes and turns forward from the first degrees of thigh flexion), ``"step_r"`` or
+    ``"step_l"`` (half-kneeling: the stepping side's ASIS rises), or None.
+    """
+    n = thigh_flexion_deg.shape[0]
+    out = np.zeros((n, 3))
+    h = rhythm.rules.get("habits", {})
+    if habit == "foot_lift":
+        s = 1.0 if side == "r" else -1.0
+        ramp = np.clip(np.maximum(thigh_flexion_deg, 0.0) / h["foot_lift_ramp_deg"], 0.0, 1.0)
+        out[:, 1] = s * strength * h["foot_lift_hike_deg"] * ramp
+        out[:, 2] = s * strength * h["foot_lift_rotation_deg"] * ramp
+    elif habit in ("step_r", "step_l"):
+        out[:, 1] = (1.0 if habit == "step_r" else -1.0) * strength * h["step_hike_deg"]
+    return out
+
+
 def compensate(poses: PoseBatch, side: str, ranges: dict, *, lock_pelvis: bool, strength: float,
-               rhythm: Rhythm | None = None, iterations: int = 4) -> tuple[PoseBatch, dict]:
+               rhythm: Rhythm | None = None, iterations: int = 4, habit: str | None = None) -> tuple[PoseBatch, dict]:
     """Turn requested thigh angles into hip, pelvis and lumbar angles.
 
     Parameters
@@ -72,6 +93,8 @@ def compensate(poses: PoseBatch, side: str, ranges: dict, *, lock_pelvis: bool, 
         Compensation strength 0..1 (ignored when locked).
     rhythm : Rhythm, optional
         Defaults to :func:`load_rhythm`.
+    habit : str, optional
+        The posture's pelvic habit (:func:`habit_pelvis`), added when the pelvis is free.
 
     Returns
     -------
@@ -121,7 +144,8 @@ def compensate(poses: PoseBatch, side: str, ranges: dict, *, lock_pelvis: bool, 
         R0 = R_pelvis(start)
         other_room = np.degrees(cardan_zxy_angles(_mirror(R0 @ hip_rotation(*np.radians(other_thigh).T, other), other)))
         req_room = np.degrees(cardan_zxy_angles(_mirror(R0 @ hip_rotation(*np.radians(request).T, side), side)))
-        pelvis = start + _pelvis_from_thigh(req_room, side, rhythm, strength)
+        pelvis = (start + _pelvis_from_thigh(req_room, side, rhythm, strength)
+                  + habit_pelvis(habit, side, req_room[:, 0], rhythm, strength))
         for _ in range(iterations):
             hip = hip_from(pelvis, req_room, side)
             over = hip - np.clip(hip, lo, hi)  # what the hip cannot do, the pelvis must

@@ -7,11 +7,12 @@ import numpy as np
 
 from .activation import load_segments, movement_direction
 from .compensation import compensate
+from .contacts import PLACEMENT_TOLERANCE_M, closes_chain, contact_points, place_on_floor, resolve_contacts
 from .force_length import force_length_factor
 from .kinematics import segment_transforms
 from .model import Model
 from .paths import PathSet, path_kinematics
-from .pose import PoseBatch, clamp_poses, make_poses
+from .pose import PoseBatch, clamp_poses, make_poses, resolve_name
 from .rotations import LEFT_LUMBAR_SIGNS, MIRROR_POINT, MIRROR_Z, cardan_zxy_angles
 from .state import MuscleState, State
 from .work import apply_activation
@@ -56,11 +57,54 @@ def _auto_direction(poses: PoseBatch, c: str) -> np.ndarray:
     return np.where(norm > 1e-9, d / np.maximum(norm, 1e-12), 0.0)
 
 
+def contact_heights(model: Model, poses: PoseBatch, post, cs) -> np.ndarray:
+    """Room heights (n, k) of the contact points."""
+    return contact_points(segment_transforms(model.joints, poses, post.rotation), cs)[:, :, 1]
+
+
+def _place(model: Model, poses: PoseBatch, post, cs, named: set, s: str, lock_pelvis: bool, segs):
+    """Place the body on its contacts; returns the placed poses and the contacts' heights.
+
+    With the pelvis locked and the moving leg off the floor, the moving leg does not move the
+    body: it is placed as if that leg were at the posture's starting angles, so the pelvis
+    (and both ASIS) stay exactly where they are while the hip alone moves.
+    """
+    moving = [f"{b}_{s}" for b in ("hip_flexion", "hip_adduction", "hip_rotation", "knee_flexion",
+                                  "ankle_angle", "subtalar_angle")]
+    hold_still = False
+    request = poses
+    if hold_still:
+        start = make_poses({}, defaults=post.pose, ranges=model.ranges)
+        request = poses.with_values(**{c: np.broadcast_to(start[c], (poses.n,)) for c in moving})
+    placed, info = place_on_floor(model, request, post, cs, named=named - set(moving) if hold_still else named,
+                                  side=s, lock_pelvis=lock_pelvis, segments=segs)
+    if hold_still:
+        placed = placed.with_values(**{c: poses[c] for c in moving})
+    heights = info["residual_m"] if not hold_still else contact_heights(model, placed, post, cs)
+    return placed, heights
+
+
+def _report_floor(state: State, heights: np.ndarray) -> None:
+    """Warn where a contact could not be brought to the floor (the pose asks too much)."""
+    cs = state.contacts
+    off = np.abs(heights[:, cs.holds]) > PLACEMENT_TOLERANCE_M
+    if not off.any():
+        return
+    k_hold = np.flatnonzero(cs.holds)
+    worst_pose, worst_j = np.unravel_index(np.argmax(np.where(off, np.abs(heights[:, cs.holds]), 0)), off.shape)
+    j = k_hold[worst_j]
+    h = heights[worst_pose, j]
+    where = "" if state.n == 1 else f" in {int(off.any(axis=1).sum())} of {state.n} poses"
+    state.warnings.append(
+        f"the {cs.labels[cs.contact[j]]} cannot rest on the floor in this pose{where}: it stays {abs(h) * 100:.1f} cm "
+        f"{'above' if h > 0 else 'below'} it (free an angle the pose names, or unlock the pelvis)")
+
+
 def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None, *,
              side: str = "right", posture: str = "standing", movement=None,
              lock_pelvis: bool = True, compensation: float = 0.5, load_n: float = 0.0,
              load_point: str = "ankle", effort_nm: float = 10.0, body_mass_kg: float | None = None,
-             with_paths: bool = True) -> State:
+             with_paths: bool = True, contacts=None, place: bool | None = None) -> State:
     """Evaluate the model in one or many poses.
 
     Parameters
@@ -94,6 +138,15 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
         Body mass for the gravity model (default 75 kg).
     with_paths : bool, default: True
         Compute drawable muscle paths (turn off for fast sweeps of numbers only).
+    contacts : sequence of str, optional
+        What rests on the floor (``["feet"]``, ``["foot_r", "knee_l"]``, ``["back", "feet"]`` ...;
+        see :mod:`hipviz.core.contacts`). Default: the posture's (standing: the other foot).
+        The body is placed so that they rest on the floor (room y = 0): the pelvis moves in the
+        room and the coordinates the pose does not name (ankles, the other leg ...) follow,
+        while the named ones hold. Their weight sharing drives the closed-chain activation.
+    place : bool, optional
+        Place the body on its contacts. Default: when paths or activations are asked for
+        (moment arms and lengths do not depend on where the body is in the room).
 
     Returns
     -------
@@ -118,14 +171,21 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
         raise ValueError(f"load must be a weight of 0 N or more, found {load_n!r}")
     if body_mass_kg is not None:
         load_segments(body_mass_kg)  # checks the range even when no activation is computed
+    cs = resolve_contacts(post.contacts if contacts is None else contacts, s)
     if isinstance(pose, PoseBatch):
         poses = pose
+        named = {f"{b}_{c}" for c in ("r", "l") for b in ("hip_flexion", "hip_adduction", "hip_rotation", "knee_flexion")}
     else:
         poses = make_poses(pose or {}, side="right" if s == "r" else "left",
                            defaults=post.pose, ranges=model.ranges, clamp=False)
+        named = {resolve_name(k, "right" if s == "r" else "left")[0] for k in (pose or {})}
     start_lumbar = np.degrees(np.stack([poses["lumbar_flexion"], poses["lumbar_bending"], poses["lumbar_rotation"]], axis=-1))
-    poses, info = compensate(poses, s, model.ranges, lock_pelvis=lock_pelvis, strength=compensation)
+    poses, info = compensate(poses, s, model.ranges, lock_pelvis=lock_pelvis, strength=compensation,
+                             habit=post.habit)
     poses = clamp_poses(poses, model.ranges)
+    heights = None
+    if (with_paths or movement is not None) if place is None else place:
+        poses, heights = _place(model, poses, post, cs, named, s, lock_pelvis, load_segments(body_mass_kg))
     transforms = segment_transforms(model.joints, poses, post.rotation)
     T_pel = transforms["pelvis"]
     muscles = {c: _muscle_state(model.paths[c], poses, c, T_pel, with_paths, False) for c in ("r", "l")}
@@ -139,14 +199,20 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
     state = State(model=model, poses=poses, posture=post, side=s, transforms=transforms,
                   muscles=muscles, thigh=thigh, trunk=trunk, lock_pelvis=lock_pelvis,
                   compensation=compensation, pelvis_moved_deg=info["pelvis_moved_deg"],
-                  warnings=list(poses.warnings))
+                  warnings=list(poses.warnings), contacts=cs, floor_height=0.0 if heights is not None else None)
+    if heights is not None:
+        state.extra["contact_heights_m"] = heights
+        _report_floor(state, heights)
     if movement is not None:
+        directions = None
         if isinstance(movement, str) and movement.strip().lower() == "auto":
-            direction = _auto_direction(poses, s)
+            directions = {c: _auto_direction(poses, c) for c in ("r", "l")}
+            direction = directions[s]
         else:
             direction = np.broadcast_to(movement_direction(movement), (poses.n, 4))
         lumbar_now = np.degrees(np.stack([poses["lumbar_flexion"], poses["lumbar_bending"], poses["lumbar_rotation"]], axis=-1))
         apply_activation(state, direction, load_segments(body_mass_kg), effort_nm=effort_nm,
-                         load_n=load_n, load_point=load_point, lumbar_motion=lumbar_now - start_lumbar)
+                         load_n=load_n, load_point=load_point, lumbar_motion=lumbar_now - start_lumbar,
+                         directions=directions)
         state.movement = movement if isinstance(movement, str) else "custom"
     return state

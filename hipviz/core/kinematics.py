@@ -6,7 +6,7 @@ Segments and joints::
     pelvis --(lumbosacral joint: flexion, side-bend, rotation)--> trunk
     pelvis --(hip: flexion Z, adduction floating X, rotation femur Y)--> femur_r / femur_l
     femur --(knee: flexion about the epicondylar axis)--> tibia_r / tibia_l
-    tibia --(ankle: dorsiflexion about the malleolar axis)--> foot_r / foot_l
+    tibia --(ankle: dorsiflexion; subtalar: inversion about the foot's long axis)--> foot_r / foot_l
 
 All transforms are 4x4 homogeneous matrices with shape ``(n, 4, 4)``, mapping points in a
 segment's frame to the room frame (metres). The left side is the mirror image of the right:
@@ -37,9 +37,11 @@ def knee_rotation(flexion) -> np.ndarray:
     return rot_z(-np.asarray(flexion, dtype=float))
 
 
-def ankle_rotation(dorsiflexion) -> np.ndarray:
-    """Foot orientation relative to the tibia; dorsiflexion (radians) lifts the toes."""
-    return rot_z(np.asarray(dorsiflexion, dtype=float))
+def ankle_rotation(dorsiflexion, inversion=0.0, side: str = "r") -> np.ndarray:
+    """Foot orientation relative to the tibia: dorsiflexion lifts the toes, inversion (the
+    subtalar joint, about the foot's long axis) turns the sole inwards; radians."""
+    inv = np.asarray(inversion, dtype=float)
+    return rot_z(np.asarray(dorsiflexion, dtype=float)) @ rot_x(inv if side[0] == "r" else -inv)
 
 
 def pelvis_rotation(tilt, obliquity, rotation) -> np.ndarray:
@@ -94,6 +96,6 @@ def segment_transforms(joints: dict, poses: PoseBatch, posture_rotation: np.ndar
         R_t = R_f @ knee_rotation(p[f"knee_flexion_{s}"])
         t_t = t_f + R_f @ joints[f"knee_center_{s}"]
         out[f"tibia_{s}"] = homogeneous(R_t, t_t)
-        R_a = R_t @ ankle_rotation(p[f"ankle_angle_{s}"])
+        R_a = R_t @ ankle_rotation(p[f"ankle_angle_{s}"], p[f"subtalar_angle_{s}"], s)
         out[f"foot_{s}"] = homogeneous(R_a, t_t + R_t @ joints[f"ankle_center_{s}"])
     return out

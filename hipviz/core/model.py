@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from .._paths import shipped_dir
-from .landmarks import read_landmarks
+from .landmarks import LandmarkError, read_landmarks
 from .muscles import MuscleSpec, load_muscle_specs
 from .force_length import length_range
 from .paths import PathSet, compile_paths, path_kinematics
@@ -20,7 +20,7 @@ from .pose import load_ranges
 from .rotations import MIRROR_POINT
 from .postures import Posture, load_postures
 
-__all__ = ["Model", "load_model", "BONE_FILES", "canonical_landmarks"]
+__all__ = ["Model", "load_model", "BONE_FILES", "FOOT_FILES", "FOOT_LANDMARKS", "canonical_landmarks"]
 
 #: Bone name -> (landmark kind, file stem).
 BONE_FILES = {
@@ -28,6 +28,11 @@ BONE_FILES = {
     "femur_r": ("femur", "femur_r"), "femur_l": ("femur", "femur_l"),
     "tibia_r": ("tibia", "tibia_r"), "tibia_l": ("tibia", "tibia_l"),
 }
+#: Foot name -> file stem. Feet are optional in a bones folder: without them the shipped feet are used.
+FOOT_FILES = {"foot_r": "foot_r", "foot_l": "foot_l"}
+#: Landmarks every foot file must have (millimetres in the file, foot frame): the ankle centre
+#: (frame origin) and the points that rest on the floor.
+FOOT_LANDMARKS = ("ankle_center", "heel", "first_metatarsal_head", "fifth_metatarsal_head", "hallux_tip")
 
 
 @dataclass
@@ -38,7 +43,9 @@ class Model:
     ----------
     landmarks : dict
         ``{bone: {name: (3,) ndarray}}`` in metres, in each bone's own frame. Bones are
-        ``pelvis``, ``femur_r``, ``femur_l``, ``tibia_r``, ``tibia_l``.
+        ``pelvis``, ``femur_r``, ``femur_l``, ``tibia_r``, ``tibia_l``, ``foot_r``, ``foot_l``
+        (and ``trunk``). Foot frames: origin at the ankle centre, x anterior, y up along the
+        tibia with the ankle at 0, z right; the sole plane is at y = -0.078 m.
     mesh_files : dict
         ``{bone: Path}`` of the surface meshes (loaded only by the renderer).
     joints : dict
@@ -122,7 +129,9 @@ def load_model(mesh_dir: str | Path | None = None, *, muscle_dir: str | Path | N
     mesh_dir : str or Path, optional
         Folder with ``pelvis``, ``femur_r/l``, ``tibia_r/l`` landmark files
         (``NAME.landmarks.toml``) and meshes (``NAME.ply``). Default: the shipped bones.
-        To use your own meshes in other formats or frames, see :mod:`hipviz.io.bones`.
+        ``foot_r/l`` files are optional there: a foot whose landmark file the folder lacks is
+        the shipped one (mesh and landmarks). To use your own meshes in other formats or
+        frames, see :mod:`hipviz.io.bones`.
     muscle_dir : str or Path, optional
         Folder of muscle TOML files. Default: the shipped 21 hip muscles.
 
@@ -143,8 +152,22 @@ def load_model(mesh_dir: str | Path | None = None, *, muscle_dir: str | Path | N
         mesh = folder / f"{stem}.ply"
         if mesh.exists():
             meshes[bone] = mesh
+    for bone, stem in FOOT_FILES.items():
+        src = folder if (folder / f"{stem}.landmarks.toml").exists() else shipped_dir("meshes")
+        landmarks[bone] = _read_foot(src / f"{stem}.landmarks.toml")
+        if (src / f"{stem}.ply").exists():
+            meshes[bone] = src / f"{stem}.ply"
     landmarks["trunk"] = read_landmarks(resources.files("hipviz.data").joinpath("trunk.landmarks.toml"))
     return assemble_model(landmarks, meshes, muscle_dir=muscle_dir)
+
+
+def _read_foot(path: Path) -> dict[str, np.ndarray]:
+    """Landmarks of a foot file, checked for the ankle centre and the contact points."""
+    table = read_landmarks(path)
+    missing = [n for n in FOOT_LANDMARKS if n not in table]
+    if missing:
+        raise LandmarkError(f"{path}: missing required foot landmark(s): {', '.join(missing)}")
+    return table
 
 
 def assemble_model(landmarks: dict, meshes: dict, *, muscle_dir=None) -> Model:

@@ -12,7 +12,8 @@ Every coordinate can be named three ways (:data:`POSE_NAMES` lists them all):
 * **OpenSim's names, with OpenSim's signs** (Rajagopal et al. 2016): ``pelvis_tilt`` (+ posterior),
   ``pelvis_list`` (+ left side up), ``pelvis_rotation``, ``pelvis_tx/ty/tz``, ``lumbar_extension``,
   ``lumbar_bending``, ``lumbar_rotation``, ``hip_flexion_r``, ``hip_adduction_r``,
-  ``hip_rotation_r``, ``knee_angle_r`` (+ flexion), ``ankle_angle_r`` (+ dorsiflexion), and ``_l``.
+  ``hip_rotation_r``, ``knee_angle_r`` (+ flexion), ``ankle_angle_r`` (+ dorsiflexion),
+  ``subtalar_angle_r`` (+ inversion), and ``_l``.
 * **hipviz's clinical names** (the columns of :attr:`PoseBatch.q`, :data:`COORDINATES`):
   ``pelvis_anterior_tilt`` (+ anterior), ``pelvis_obliquity`` (+ right side up),
   ``lumbar_flexion``, ``knee_flexion_r``, ``hip_abduction_r`` (- adduction) ...
@@ -35,7 +36,7 @@ import numpy as np
 __all__ = ["COORDINATES", "PELVIS_ANGLES", "SIDE_COORDINATES", "POSE_NAMES", "OPENSIM_NAMES", "PoseBatch", "PoseError",
            "clamp_poses", "load_ranges", "make_poses", "normalise_pose", "resolve_name"]
 
-SIDE_COORDINATES = ("hip_flexion", "hip_adduction", "hip_rotation", "knee_flexion", "ankle_angle")
+SIDE_COORDINATES = ("hip_flexion", "hip_adduction", "hip_rotation", "knee_flexion", "ankle_angle", "subtalar_angle")
 BODY_COORDINATES = (
     "pelvis_anterior_tilt", "pelvis_obliquity", "pelvis_rotation",
     "pelvis_tx", "pelvis_ty", "pelvis_tz",
@@ -60,7 +61,7 @@ def _opensim_names() -> dict[str, tuple[str, float]]:
     for t in ("tx", "ty", "tz"):
         out[f"pelvis_{t}"] = (f"pelvis_{t}", 1.0)
     for s in ("r", "l"):
-        for c in ("hip_flexion", "hip_adduction", "hip_rotation", "ankle_angle"):
+        for c in ("hip_flexion", "hip_adduction", "hip_rotation", "ankle_angle", "subtalar_angle"):
             out[f"{c}_{s}"] = (f"{c}_{s}", 1.0)
         out[f"knee_angle_{s}"] = (f"knee_flexion_{s}", 1.0)
     return out

@@ -36,6 +36,11 @@ class Posture:
         The upper body rests on the floor or the arms (lying, quadruped).
     floor : bool
         The legs rest on the floor in the starting pose (lying, kneeling, quadruped).
+    contacts : tuple of str
+        What rests on the floor (see :mod:`hipviz.core.contacts`); ``{other}`` is the side
+        that does not move.
+    habit : str or None
+        The pelvic habit shown when the pelvis is free (:func:`hipviz.core.compensation.habit_pelvis`).
     """
 
     name: str
@@ -44,6 +49,8 @@ class Posture:
     pose: dict = field(default_factory=dict)
     trunk_supported: bool = False
     floor: bool = False
+    contacts: tuple[str, ...] = ()
+    habit: str | None = None
 
     @property
     def gravity_in_body(self) -> np.ndarray:
@@ -71,5 +78,6 @@ def load_postures() -> dict[str, Posture]:
             except (KeyError, ValueError, TypeError) as exc:
                 raise PostureError(f"postures.toml [{name}] rotate: expected [axis, degrees] with axis x, y or z, found {step!r}") from exc
         out[name] = Posture(name, spec.get("label", name), R, dict(spec.get("pose", {})),
-                            bool(spec.get("trunk_supported", False)), bool(spec.get("floor", False)))
+                            bool(spec.get("trunk_supported", False)), bool(spec.get("floor", False)),
+                            tuple(spec.get("contacts", ())), spec.get("habit"))
     return out

@@ -20,6 +20,17 @@ HIP_ARMS = ("flexion", "adduction", "rotation", "knee")
 LUMBAR_ARMS = ("lumbar_flexion", "lumbar_bending", "lumbar_rotation")
 
 
+def opensim_coordinates(poses, i: int = 0) -> dict[str, float]:
+    """Every coordinate of pose ``i`` under its OpenSim name, with OpenSim's signs (degrees, metres)."""
+    from .pose import _LINEAR, OPENSIM_NAMES
+
+    out = {}
+    for name, (col, sign) in OPENSIM_NAMES.items():
+        v = sign * float(poses[col][i])
+        out[name] = round(v if col in _LINEAR else float(np.degrees(v)), 5) + 0.0
+    return out
+
+
 def _bundle_entries(ms: "MuscleState", c: str, i: int, arm_names: tuple[str, ...], paths: bool) -> list[dict]:
     """JSON-ready description of every bundle of ``ms`` in pose ``i``."""
     out = []
@@ -106,6 +117,10 @@ class State:
     pelvis_moved_deg : (n,) ndarray
         Angle the pelvis turned from its starting orientation (compensation).
     warnings : list of str
+    contacts : ContactSet or None
+        What rests on the floor (:mod:`hipviz.core.contacts`).
+    floor_height : float or None
+        Room height of the floor (0: the body was placed on its contacts; None: not placed).
     """
 
     model: Model
@@ -121,6 +136,8 @@ class State:
     compensation: float = 0.5
     pelvis_moved_deg: np.ndarray | None = None
     warnings: list[str] = field(default_factory=list)
+    contacts: object = None
+    floor_height: float | None = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -157,7 +174,7 @@ class State:
         for bone, table in self.model.landmarks.items():
             seg = bone
             T = self.transforms[seg]
-            suffix = "_" + bone[-1] if bone.startswith(("femur", "tibia")) else ""
+            suffix = "_" + bone[-1] if bone.startswith(("femur", "tibia", "foot")) else ""
             origin = table.get("knee_center") if bone.startswith("tibia") else None
             for name, p in table.items():
                 key = name if name.endswith(("_r", "_l")) else name + suffix
@@ -206,7 +223,9 @@ class State:
         deg = lambda name: round(float(p.degrees(name)[i]), 3) + 0.0  # noqa: E731  (+ 0.0: no "-0.0")
         thigh = np.degrees(self.thigh[c][i])
         lm = self.landmarks()
-        muscles = _bundle_entries(self.muscles[c], c, i, HIP_ARMS, paths)
+        other = "l" if c == "r" else "r"
+        muscles = (_bundle_entries(self.muscles[c], c, i, HIP_ARMS, paths)
+                   + _bundle_entries(self.muscles[other], other, i, HIP_ARMS, paths))
         trunk = [dict(e, group="trunk") for tc, ts in sorted(self.trunk.items())
                  for e in _bundle_entries(ts, tc, i, LUMBAR_ARMS, paths)]
         asis = self.asis_height()
@@ -229,6 +248,12 @@ class State:
             "lock_pelvis": self.lock_pelvis,
             "compensation": self.compensation,
             "movement": self.movement,
+            "coordinates": opensim_coordinates(p, i),
+            "contacts": list(self.contacts.labels) if self.contacts is not None else [],
+            "floor_height_m": self.floor_height,
+            "ground_reaction_n": {label: round(float(f), 2) for label, f in
+                                  zip(self.contacts.labels, self.extra["contact_force_n"][i])}
+            if self.contacts is not None and "contact_force_n" in self.extra else {},
             "landmarks": {k: np.round(v[i], 5).tolist() for k, v in lm.items()},
             "muscles": muscles,
             "trunk_muscles": trunk,

@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from .activation import SegmentParameters, hip_demand, moment_share, roles, share_moments
+from .contacts import (body_centre_of_mass, contact_points, floor_grip, pelvis_rests, several_supports,
+                       support_forces)
 from .optimize import SolveInfo
 from .kinematics import hip_rotation, knee_rotation, lumbar_rotation, segment_transforms
 from .rotations import LEFT_LUMBAR_SIGNS, MIRROR_POINT
@@ -71,6 +73,8 @@ def _leg_resting(state: State, c: str, direction: np.ndarray | None = None) -> n
         state.model.cache[key] = _knee_ankle_heights(state.model, T0, c)
     k0, a0 = state.model.cache[key]
     k, a = _knee_ankle_heights(state.model, state.transforms, c)
+    # measured from the pelvis, so that where the body was placed in the room does not matter
+    k, a = k - state.transforms["pelvis"][:, 1, 3], a - state.transforms["pelvis"][:, 1, 3]
     resting = (k <= k0 + _REST_TOLERANCE_M) & (a <= a0 + _REST_TOLERANCE_M)
     if direction is not None and resting.any() and np.any(direction):
         step = np.radians(_LIFT_PROBE_DEG) * np.asarray(direction, float)
@@ -78,6 +82,7 @@ def _leg_resting(state: State, c: str, direction: np.ndarray | None = None) -> n
         moved = state.poses.with_values(**{nm: state.poses[nm] + step[:, j] for j, nm in enumerate(names)})
         T1 = segment_transforms(state.model.joints, moved, state.posture.rotation)
         k1, a1 = _knee_ankle_heights(state.model, T1, c)
+        k1, a1 = k1 - T1["pelvis"][:, 1, 3], a1 - T1["pelvis"][:, 1, 3]
         lifts = (k1 > k + _LIFT_M) | (a1 > a + _LIFT_M)
         resting &= ~lifts
     return resting
@@ -153,10 +158,97 @@ def _report_shortfall(state: State, info: SolveInfo, demand: np.ndarray, names: 
             f"{where}: {abs(info.residual[worst, j]):.0f} N m short at full activation")
 
 
+def _closed_chain_demand(state: State, c: str, segs: SegmentParameters, geom: dict,
+                         forces: np.ndarray) -> np.ndarray:
+    """Moments (n, 4) the hip muscles and the knee of leg ``c`` supply when the floor holds it.
+
+    The leg below the hip is in equilibrium under its weight, the floor's push at its contact
+    points (``forces``, (n, k) vertical newtons) and what the hip and knee give it, so the
+    muscles supply minus the moment of the weight and of the floor about each joint axis
+    (in a squat, the floor pushing up in front of the knee asks the extensors to hold it).
+    """
+    cs = state.contacts
+    on_leg = np.array([lg == c for lg in cs.leg])
+    T = state.transforms["pelvis"]
+    R, t = T[:, :3, :3], T[:, :3, 3]
+    room = contact_points(state.transforms, cs)[:, on_leg]                      # (n, m, 3)
+    p = np.einsum("pji,pmj->pmi", R, room - t[:, None, :])                      # pelvis frame
+    f = np.einsum("pji,j->pi", R, np.array([0.0, 1.0, 0.0]))[:, None, :] * forces[:, on_leg, None]
+    if c == "l":  # the leg's canonical frame is the mirror image
+        p, f = p * MIRROR_POINT, f * MIRROR_POINT
+    below_knee = np.array([seg.startswith(("tibia", "foot")) for seg, lg in zip(cs.segments, cs.leg) if lg == c])
+    g = _gravity_in_pelvis(state, c) * segs.g
+    hip, knee, ankle, foot = geom["hip"], geom["knee"], geom["ankle"], geom["foot"]
+    thigh = hip + segs.thigh[1] * (knee - hip)
+    shank = knee + segs.shank[1] * (ankle - knee)
+
+    def moment(centre, masses_points, sel):
+        M = np.cross(p[:, sel] - centre[:, None, :] if np.ndim(centre) == 2 else p[:, sel] - centre, f[:, sel]).sum(axis=1)
+        for m, x in masses_points:
+            M = M + m * np.cross(x - centre, g)
+        return M
+
+    n = state.n
+    M_hip = moment(np.broadcast_to(hip, (n, 3)), [(segs.thigh[0], thigh), (segs.shank[0], shank), (segs.foot[0], foot)],
+                   np.ones(on_leg.sum(), bool))
+    M_knee = moment(knee, [(segs.shank[0], shank), (segs.foot[0], foot)], below_knee)
+    axes = geom["axes"]
+    out = np.empty((n, 4))
+    out[:, :3] = -np.einsum("pqi,pi->pq", axes[:, :3], M_hip)
+    out[:, 3] = -np.einsum("pi,pi->p", axes[:, 3], M_knee)
+    return out
+
+
+#: A joint within this much of the end of its range (degrees) rests on its ligaments and bony stop.
+STOP_MARGIN_DEG = 2.0
+
+
+def _joint_stops(state: State, c: str, demand: np.ndarray) -> np.ndarray:
+    """The demand (n, 4) left for the muscles once the joints' end stops have taken their part.
+
+    A joint at the end of its range is held there by ligaments and bone: a straight knee is
+    locked by its posterior capsule against the floor's push in front of it (quiet standing
+    needs no hamstrings), an extended hip hangs on its iliofemoral ligament. So the part of the
+    demand that would push the joint further past its end is taken passively, and only the
+    part pulling it back into its range is left for the muscles.
+    """
+    names = (f"hip_flexion_{c}", f"hip_adduction_{c}", f"hip_rotation_{c}", f"knee_flexion_{c}")
+    out = demand.copy()
+    margin = np.radians(STOP_MARGIN_DEG)
+    for j, name in enumerate(names):
+        lo, hi = np.radians(state.model.ranges[name])
+        q = state.poses[name]
+        out[:, j] = np.where(q <= lo + margin, np.minimum(out[:, j], 0.0), out[:, j])
+        out[:, j] = np.where(q >= hi - margin, np.maximum(out[:, j], 0.0), out[:, j])
+    return out
+
+
+def _floor_reactions(state: State, segs: SegmentParameters, load_n: float) -> np.ndarray:
+    """Vertical push of the floor (n, k) at every contact point, sharing the body's weight."""
+    cs = state.contacts
+    points = contact_points(state.transforms, cs)
+    com = body_centre_of_mass(state.transforms, segs)
+    weight = segs.body_mass * segs.g + load_n
+    forces, miss = support_forces(points, com, weight)
+    per_contact = np.stack([forces[:, cs.contact == j].sum(axis=1) for j in range(len(cs.names))], axis=1)
+    state.extra["contact_force_n"] = per_contact
+    state.extra["contact_point_force_n"] = forces
+    off = miss > 0.01
+    if off.any() and not cs.trunk_rests:
+        where = "" if state.n == 1 else f" in {int(off.sum())} of {state.n} poses"
+        state.warnings.append(f"the centre of mass is {miss.max() * 100:.0f} cm outside the base of support{where}: "
+                              "this body would tip over")
+    return forces
+
+
 def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameters, *,
                      effort_nm: float, load_n: float, load_point: str,
-                     lumbar_motion: np.ndarray) -> None:
-    """Fill activations and roles of the moving leg's hip muscles and of the trunk muscles.
+                     lumbar_motion: np.ndarray, directions: dict | None = None) -> None:
+    """Fill activations and roles of both legs' hip muscles and of the trunk muscles.
+
+    A leg the floor holds (a contact on it, :mod:`hipviz.core.contacts`) works against its
+    share of the body's weight (closed chain); the moving leg off the floor lifts its own weight
+    plus the movement's effort (open chain); any other leg rests.
 
     Parameters
     ----------
@@ -164,29 +256,59 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
         Movement direction of the moving leg (flexion, adduction, rotation, knee).
     lumbar_motion : (n, 3) ndarray
         Lumbar flexion, side-bend, rotation (degrees) the compensation added.
+    directions : dict, optional
+        ``{"r": (n, 4), "l": (n, 4)}`` direction of travel of each leg (a movement of the whole
+        body, such as a squat); default: ``direction`` for the moving leg, still for the other.
     """
     c = state.side
     n = state.n
+    c2 = "l" if c == "r" else "r"
+    dirs = directions or {c: direction, c2: np.zeros((n, 4))}
     ms = state.muscles[c]
-    geom = _leg_geometry(state, c, segs)
-    resting = _leg_resting(state, c, direction)
-    state.extra["leg_resting"] = resting
-    demand = hip_demand(geom, segs, _gravity_in_pelvis(state, c), direction,
-                        effort_nm=effort_nm, load_n=load_n, load_point=load_point, resting=resting)
+    other = state.muscles[c2]
+    cs = state.contacts
+    placed = cs is not None and state.floor_height is not None
+    forces = _floor_reactions(state, segs, load_n) if placed else None
+    # a leg on the floor carries the body, unless the pelvis itself rests on the floor (lying):
+    # then the floor carries each leg where it lies
+    held = cs.legs() if placed and not pelvis_rests(cs) else set()
+    if not placed and state.posture.name in STANCE_POSTURES:
+        held = {c2}
     ext, flex = segs.knee_reserves
     reserves = np.zeros((4, 2))
     reserves[3] = (-ext, flex)
-    act, info = share_moments(ms.moment_arm, ms.capacity, demand, reserves)
+    # on several supports the floor's grip can twist and spread a held leg (contacts.toml)
+    held_reserves = reserves
+    if placed and several_supports(cs):
+        rot, add = floor_grip()
+        grip = np.zeros((4, 4))
+        grip[2, :2] = (rot, -rot)
+        grip[1, 2:] = (add, -add)
+        held_reserves = np.concatenate([reserves, grip], axis=1)
+    geom = _leg_geometry(state, c, segs)
+    if c in held:
+        resting = np.zeros(n, bool)
+        demand = _closed_chain_demand(state, c, segs, geom, forces)
+    else:
+        resting = _leg_resting(state, c, direction)
+        demand = hip_demand(geom, segs, _gravity_in_pelvis(state, c), direction,
+                            effort_nm=effort_nm, load_n=load_n, load_point=load_point, resting=resting)
+    state.extra["leg_resting"] = resting
+    demand = _joint_stops(state, c, demand)
+    act, info = share_moments(ms.moment_arm, ms.capacity, demand, held_reserves if c in held else reserves)
     _report_shortfall(state, info, demand, [f"hip {k} ({SIDE_NAMES[c]})" for k in HIP_ARMS])
-    speed = np.einsum("pbq,pq->pb", ms.moment_arm, direction)
+    speed = np.einsum("pbq,pq->pb", ms.moment_arm, dirs[c])
     ms.activation = act
-    ms.share = moment_share(ms.moment_arm, ms.capacity, act, _share_direction(direction, demand))
-    c2 = "l" if c == "r" else "r"
-    other = state.muscles[c2]
-    if state.posture.name in STANCE_POSTURES:
-        stance = _stance_demand(state, c, c2, geom, segs)
-        other.activation, info2 = share_moments(other.moment_arm, other.capacity, stance, reserves)
-        _report_shortfall(state, info2, stance, [f"hip {k} ({SIDE_NAMES[c2]}, standing leg)" for k in HIP_ARMS])
+    # a leg the floor holds works against the load it carries: its share is along that demand
+    ms.share = moment_share(ms.moment_arm, ms.capacity, act,
+                            _share_direction(np.zeros((n, 4)) if c in held else dirs[c], demand))
+    if c2 in held:
+        geom2 = _leg_geometry(state, c2, segs)
+        stance = _joint_stops(state, c2, _closed_chain_demand(state, c2, segs, geom2, forces) if placed
+                              else _stance_demand(state, c, c2, geom, segs))
+        other.activation, info2 = share_moments(other.moment_arm, other.capacity, stance, held_reserves)
+        label = "standing leg" if state.posture.name in STANCE_POSTURES and c not in held else "on the floor"
+        _report_shortfall(state, info2, stance, [f"hip {k} ({SIDE_NAMES[c2]}, {label})" for k in HIP_ARMS])
         other.share = moment_share(other.moment_arm, other.capacity, other.activation,
                                    _share_direction(np.zeros((n, 4)), stance))
         state.extra["stance_demand_nm"] = stance
@@ -207,8 +329,13 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
     f = lum_c[:, 0]
     K_L = np.stack([np.broadcast_to([0.0, 0.0, -1.0], (n, 3)),
                     np.stack([np.cos(f), -np.sin(f), np.zeros(n)], axis=-1), R_l[:, :, 1]], axis=1)
-    tau_L = -TRUNK_SHARE * np.linalg.solve(np.swapaxes(K_L, 1, 2), M[..., None])[..., 0]
-    if not state.posture.trunk_supported:
+    # the moving leg's hip muscles pull on the pelvis; the trunk holds part of that pull, the
+    # other leg the rest. When the floor holds both legs, their demands already hold the
+    # pelvis and everything above it, and the trunk holds only its own weight.
+    share = 0.0 if (c in held and c2 in held) else TRUNK_SHARE
+    tau_L = -share * np.linalg.solve(np.swapaxes(K_L, 1, 2), M[..., None])[..., 0]
+    trunk_on_floor = state.posture.trunk_supported if not placed else pelvis_rests(cs)
+    if not trunk_on_floor:
         # the upright trunk balances over the spine passively (ligaments, small adjustments):
         # the back muscles hold only what leaning away from upright adds (a forward fold)
         m_ub, com = segs.upper_body
@@ -217,7 +344,22 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
         g_up = g_up * MIRROR_POINT if c == "l" else g_up
         lean = np.einsum("pqi,pi->pq", np.cross(K_L, (R_l @ com)[:, None, :]), g)
         upright = np.cross(np.array([[0.0, 0.0, -1.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), com) @ g_up
+        if abs(state.posture.rotation[1, 1]) < 0.9:  # a lying body (a bridge) has no upright to balance over
+            upright = np.zeros(3)
         tau_L -= m_ub * (lean - upright)
+        if placed:  # the floor pushing on the trunk (the shoulders of a bridge) about L5-S1
+            on_trunk = np.array([seg == "trunk" for seg in cs.segments])
+            if on_trunk.any():
+                T = state.transforms["pelvis"]
+                Rp, tp = T[:, :3, :3], T[:, :3, 3]
+                pts = contact_points(state.transforms, cs)[:, on_trunk]
+                pl = np.einsum("pji,pmj->pmi", Rp, pts - tp[:, None, :]) - state.model.joints["lumbosacral_joint"]
+                up = np.einsum("pji,j->pi", Rp, np.array([0.0, 1.0, 0.0]))
+                fl = up[:, None, :] * forces[:, on_trunk, None]
+                if c == "l":
+                    pl, fl = pl * MIRROR_POINT, fl * MIRROR_POINT
+                M_floor = np.cross(pl, fl).sum(axis=1)
+                tau_L -= np.einsum("pqi,pi->pq", K_L, M_floor)
     motion = lumbar_motion * LEFT_LUMBAR_SIGNS if c == "l" else lumbar_motion
     size = np.linalg.norm(motion, axis=1, keepdims=True)
     d_L = np.where(size > 1e-9, motion / np.maximum(size, 1e-9), 0.0)
@@ -227,18 +369,23 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
         d_L = d_L * LEFT_LUMBAR_SIGNS
     trunk = state.trunk
     arms = np.concatenate([trunk["r"].moment_arm, trunk["l"].moment_arm], axis=1)  # real lumbar signs
-    forces = np.concatenate([trunk["r"].capacity, trunk["l"].capacity], axis=1)
-    a_t, info_t = share_moments(arms, forces, tau_L)
+    capacities = np.concatenate([trunk["r"].capacity, trunk["l"].capacity], axis=1)
+    a_t, info_t = share_moments(arms, capacities, tau_L)
     _report_shortfall(state, info_t, tau_L, ["lumbar flexion", "lumbar side-bend", "lumbar rotation"], who="trunk muscles")
     s_t = np.einsum("pbq,pq->pb", arms, d_L)
-    sh_t = moment_share(arms, forces, a_t, _share_direction(d_L, tau_L))
+    sh_t = moment_share(arms, capacities, a_t, _share_direction(d_L, tau_L))
     nr = trunk["r"].max_force.size
     trunk["r"].activation, trunk["l"].activation = a_t[:, :nr], a_t[:, nr:]
     trunk["r"].share, trunk["l"].share = sh_t[:, :nr], sh_t[:, nr:]
-    # each task has its own reference: the moving leg with the trunk, the standing leg alone
+    # each task has its own reference: the moving leg with the trunk, the standing leg alone;
+    # when the floor holds both legs (a squat, a bridge) the whole body is one task
     peak = np.maximum(act.max(axis=1), a_t.max(axis=1))
+    whole_body = c in held and c2 in held
+    if whole_body:
+        peak = np.maximum(peak, other.activation.max(axis=1))
     ms.role = roles(act, speed, peak)
-    other.role = roles(other.activation, np.zeros_like(other.activation))
+    other.role = roles(other.activation, np.einsum("pbq,pq->pb", other.moment_arm, dirs[c2]),
+                       peak if whole_body else None)
     r_t = roles(a_t, s_t, peak)
     trunk["r"].role, trunk["l"].role = r_t[:, :nr], r_t[:, nr:]
     state.extra["lumbar_demand_nm"] = tau_L

@@ -20,8 +20,13 @@ A scene file looks like::
     caption = "Lift the knee to hip height"
     pose = { flexion = 90, knee = 90 }
     duration_s = 2.0      # time to move here from the previous step when playing
+    view = "side"         # camera preset for this step (front, back, left, right, side, top, oblique)
+    highlight = ["iliopsoas", "rectus_femoris"]   # muscles the teacher points at in this step
 
-Angles are in degrees, with the names accepted by :func:`hipviz.make_poses`.
+Angles are in degrees, with the names accepted by :func:`hipviz.make_poses` (OpenSim's names,
+hipviz's, or the short names for the moving side). A step may say what touches the floor
+(``contacts = ["feet"]``, see :mod:`hipviz.core.contacts`); without it the posture's own
+contacts apply. Unknown keys anywhere are errors.
 
 How the working muscles are coloured is set for the whole lesson, at the top or in
 ``[defaults]`` (never in a step)::
@@ -35,23 +40,33 @@ every step of the lesson.
 """
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._paths import shipped_dir
 from ..core.activation import movement_direction
+from ..core.contacts import resolve_contacts
+from ..core.muscles import HIP_MUSCLES
+
+#: The trunk muscles a step may highlight.
+TRUNK_MUSCLE_IDS = ("erector_spinae", "external_oblique", "internal_oblique", "quadratus_lumborum", "rectus_abdominis")
 from ..core.pose import PoseError, make_poses, normalise_pose
 from ..core.state import MUSCLE_MEASURES
 
 __all__ = ["Scene", "Step", "SceneError", "load_scene", "shipped_scenes", "nice_scale", "COLOUR_MODES"]
 
+#: Camera presets a step may ask for (the names of :data:`hipviz.render.VIEWS`; a test keeps them equal).
+VIEW_NAMES = ("front", "back", "right", "left", "side", "top", "oblique")
 #: The two colourings of working muscles (see :class:`hipviz.render.RenderStyle`).
 COLOUR_MODES = MUSCLE_MEASURES
 _LESSON_KEYS = ("colour", "colour_scale")
 #: Tops of the colour scale a peak is rounded up to (fractions).
 _NICE = (0.05, 0.1, 0.2, 0.25, 0.5, 1.0)
-_STEP_KEYS = {"caption", "pose", "duration_s", "posture", "side", "lock_pelvis", "compensation", "movement", "load_n", "notes"}
+_STEP_KEYS = {"caption", "pose", "duration_s", "posture", "side", "lock_pelvis", "compensation", "movement", "load_n",
+              "notes", "contacts", "view", "highlight"}
+_TOP_KEYS = {"title", "description", "defaults", "steps", *_LESSON_KEYS}
 
 
 class SceneError(ValueError):
@@ -72,11 +87,15 @@ class Step:
     load_n: float = 0.0
     duration_s: float = 1.5
     notes: str = ""
+    contacts: tuple[str, ...] | None = None
+    view: str | None = None
+    highlight: tuple[str, ...] = ()
 
     def evaluate_kwargs(self) -> dict:
         """Keyword arguments for :func:`hipviz.evaluate` (besides the pose)."""
         return {"posture": self.posture, "side": self.side, "lock_pelvis": self.lock_pelvis,
-                "compensation": self.compensation, "movement": self.movement, "load_n": self.load_n}
+                "compensation": self.compensation, "movement": self.movement, "load_n": self.load_n,
+                "contacts": self.contacts}
 
 
 def nice_scale(peak: float) -> float:
@@ -201,11 +220,34 @@ def _check_step(raw: dict, base: dict, where: str, postures) -> Step:
                 raise SceneError(f"{where}.{key}: expected {lo:g} to {hi:g}, found {v:g}")
     if "lock_pelvis" in merged and not isinstance(merged["lock_pelvis"], bool):
         raise SceneError(f"{where}.lock_pelvis: expected true or false, found {merged['lock_pelvis']!r}")
+    contacts = merged.get("contacts")
+    if contacts is not None:
+        if not isinstance(contacts, list) or not all(isinstance(c, str) for c in contacts):
+            raise SceneError(f"{where}.contacts: expected a list of names such as [\"feet\"], found {contacts!r}")
+        try:
+            resolve_contacts(contacts, "r" if side == "right" else "l")
+        except ValueError as exc:
+            raise SceneError(f"{where}.contacts: {exc}") from None
+        contacts = tuple(contacts)
+    view = merged.get("view")
+    if view is not None and view not in VIEW_NAMES:
+        raise SceneError(f"{where}.view: expected one of {', '.join(VIEW_NAMES)}, found {view!r}")
+    highlight = merged.get("highlight", [])
+    if not isinstance(highlight, list) or not all(isinstance(h, str) for h in highlight):
+        raise SceneError(f"{where}.highlight: expected a list of muscle names, found {highlight!r}")
+    known = HIP_MUSCLES + TRUNK_MUSCLE_IDS
+    unknown_muscles = [h for h in highlight if h not in known]
+    if unknown_muscles:
+        close = difflib.get_close_matches(unknown_muscles[0], known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise SceneError(f"{where}.highlight: unknown muscle {unknown_muscles[0]!r}{hint}; "
+                         f"expected one of {', '.join(known)}")
     pose = normalise_pose(pose)
     return Step(caption=str(merged.get("caption", "")), pose=dict(pose), posture=posture, side=side,
                 lock_pelvis=merged.get("lock_pelvis", True), compensation=float(merged.get("compensation", 0.5)),
                 movement=movement, load_n=float(merged.get("load_n", 0.0)),
-                duration_s=float(merged.get("duration_s", 1.5)), notes=str(merged.get("notes", "")))
+                duration_s=float(merged.get("duration_s", 1.5)), notes=str(merged.get("notes", "")),
+                contacts=contacts, view=view, highlight=tuple(highlight))
 
 
 def load_scene(path: str | Path, *, postures=None) -> Scene:
@@ -233,9 +275,20 @@ def load_scene(path: str | Path, *, postures=None) -> Scene:
         raise SceneError(f"{path}: scene file not found") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SceneError(f"{path}: not a valid TOML scene ({exc})") from None
+    unknown = sorted(set(raw) - _TOP_KEYS)
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], sorted(_TOP_KEYS), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise SceneError(f"{path.name}: unknown key {unknown[0]!r}{hint}; a scene has {', '.join(sorted(_TOP_KEYS))}")
     base = raw.get("defaults", {})
     if not isinstance(base, dict):
         raise SceneError(f"{path}: [defaults] must be a table")
+    unknown = sorted(set(base) - _STEP_KEYS - set(_LESSON_KEYS) - {"caption"})
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], sorted(_STEP_KEYS), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise SceneError(f"{path.name}: [defaults]: unknown key {unknown[0]!r}{hint}; expected some of "
+                         f"{', '.join(sorted(_STEP_KEYS | set(_LESSON_KEYS)))}")
     steps_raw = raw.get("steps")
     if not isinstance(steps_raw, list) or not steps_raw:
         raise SceneError(f"{path}: expected at least one [[steps]] table")

@@ -2,11 +2,13 @@
 
 This package imports pyvista/VTK; ``import hipviz`` does not import it.
 
-* :class:`HipScene` - bones, muscle tubes, ASIS markers, legend and caption on a pyvista plotter,
-  updated in place for interactive use.
+* :class:`HipScene` - bones and feet, muscle tubes, ASIS markers, the floor, legend and caption on
+  a pyvista plotter, updated in place for interactive use.
 * :func:`render_png` - one picture of a state, off-screen.
 * :class:`RenderStyle` - the look (background, fonts, tube thickness, anti-aliasing ...).
-* :data:`VIEWS` - the camera presets.
+* :data:`VIEWS` - the camera presets, fixed in the room (gravity down the picture: a lying body is
+  seen lying); ``HipScene.anatomical_views`` / ``render_png(anatomical_view=True)`` turn them
+  with the posture.
 
 Examples
 --------

@@ -16,14 +16,17 @@ __all__ = ["bone_origin", "load_bone_mesh", "make_bone_actor", "set_matrix", "st
 def bone_origin(model, bone: str) -> np.ndarray:
     """Point of the bone's mesh frame that its segment transform maps from the joint (metres).
 
-    The femur's segment frame sits at its hip centre and the tibia's at its knee centre (as in
-    :meth:`hipviz.core.state.State.landmarks`); the pelvis frame is used as it is.
+    The femur's segment frame sits at its hip centre, the tibia's at its knee centre (as in
+    :meth:`hipviz.core.state.State.landmarks`) and the foot's at its ankle centre; the pelvis
+    frame is used as it is.
     """
     table = model.landmarks.get(bone, {})
     if bone.startswith("femur"):
         return np.asarray(table.get("hip_center", np.zeros(3)), float)
     if bone.startswith("tibia"):
         return np.asarray(table.get("knee_center", np.zeros(3)), float)
+    if bone.startswith("foot"):
+        return np.asarray(table.get("ankle_center", np.zeros(3)), float)
     return np.zeros(3)
 
 

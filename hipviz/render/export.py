@@ -54,7 +54,7 @@ def default_caption(state, i: int = 0) -> str:
 
 def render_png(state, path, *, view: str = "oblique", size: tuple[int, int] = (1600, 1000), muscles: bool = True,
                i: int = 0, style: RenderStyle | None = None, transparent: bool = False,
-               caption: str | None = None, room_view: bool = False) -> Path:
+               caption: str | None = None, anatomical_view: bool = False) -> Path:
     """Render pose ``i`` of a state to a PNG file, off-screen.
 
     Parameters
@@ -64,7 +64,9 @@ def render_png(state, path, *, view: str = "oblique", size: tuple[int, int] = (1
     path : str or Path
         Output ``.png`` file; its folder must exist.
     view : str, default: "oblique"
-        A camera preset of :data:`hipviz.render.VIEWS` (front, back, left, right, side, top, oblique).
+        A camera preset of :data:`hipviz.render.VIEWS` (front, back, left, right, side, top, oblique),
+        fixed in the room: gravity points down the picture and a lying body is seen lying on
+        the floor.
     size : (int, int), default: (1600, 1000)
         Width and height in pixels.
     muscles : bool, default: True
@@ -78,9 +80,9 @@ def render_png(state, path, *, view: str = "oblique", size: tuple[int, int] = (1
     caption : str, optional
         Caption at the top left; default :func:`default_caption` (side, angles, posture);
         ``""`` for none.
-    room_view : bool, default: False
-        Camera presets fixed in the room (a lying body is seen lying) instead of anatomical
-        ones that turn with the posture.
+    anatomical_view : bool, default: False
+        Turn the preset with the posture instead ("front" faces the body's front, so a supine
+        body is drawn as if it stood).
 
     Returns
     -------
@@ -118,7 +120,7 @@ def render_png(state, path, *, view: str = "oblique", size: tuple[int, int] = (1
         scene.update(state, i)
         scene.set_muscles_visible(muscles)
         scene.set_caption(default_caption(state, i) if caption is None else caption)
-        scene.anatomical_views = not room_view
+        scene.anatomical_views = bool(anatomical_view)
         scene.set_view(view)
         plotter.screenshot(str(out), transparent_background=transparent, window_size=(w, h))
     finally:

@@ -1,4 +1,4 @@
-"""The hip scene: bones, muscle bundles, ASIS markers, legend and caption on a pyvista plotter.
+"""The hip scene: bones and feet, muscle bundles, ASIS markers, the floor, legend and caption.
 
 :class:`HipScene` turns an evaluated :class:`~hipviz.State` into actors once and then only moves
 them: bones through their user matrices, muscles by rewriting the points of their meshes.
@@ -12,6 +12,7 @@ import numpy as np
 
 from . import colors, colouring
 from .bones import load_bone_mesh, make_bone_actor, set_matrix, style_bone
+from .floor import Floor, floor_height
 from .spine import lumbar_spine_mesh
 from .geometry import fit_camera
 from .labels import SideLabels
@@ -27,10 +28,13 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["HipScene"]
 
 _SIDES = {"r": "r", "l": "l", "right": "r", "left": "l"}
-_BONES = ("pelvis", "femur_r", "femur_l", "tibia_r", "tibia_l")
+_BONES = ("pelvis", "femur_r", "femur_l", "tibia_r", "tibia_l", "foot_r", "foot_l")
+_FEET = ("foot_r", "foot_l")
 #: Actor name -> segment whose transform poses it.
 _SEGMENT = {"pelvis": "pelvis", "femur_r": "femur_r", "femur_l": "femur_l", "tibia_r": "tibia_r",
-            "tibia_l": "tibia_l", "spine": "trunk"}
+            "tibia_l": "tibia_l", "foot_r": "foot_r", "foot_l": "foot_l", "spine": "trunk"}
+#: Every n-th bone vertex is enough to size the floor and find the lowest point.
+_FLOOR_SAMPLE = 7
 
 
 def _side(side: str) -> str:
@@ -41,7 +45,7 @@ def _side(side: str) -> str:
 
 
 class HipScene:
-    """Bones, muscles and landmarks of one model, drawn on a pyvista plotter.
+    """Bones, feet, muscles, landmarks and the floor of one model, drawn on a pyvista plotter.
 
     Parameters
     ----------
@@ -59,8 +63,15 @@ class HipScene:
         ``{(side, muscle_id, bundle_name): vtkActor}``, side ``"r"`` or ``"l"``. The same
         actor objects live for the life of the scene.
     bone_actors : dict
-        ``{bone: vtkActor}`` for ``pelvis``, ``femur_r``, ``femur_l``, ``tibia_r``, ``tibia_l``
-        (those with meshes) and ``spine``, a schematic lumbar spine posed with the trunk.
+        ``{bone: vtkActor}`` for ``pelvis``, ``femur_r``, ``femur_l``, ``tibia_r``, ``tibia_l``,
+        ``foot_r``, ``foot_l`` (those with meshes) and ``spine``, a schematic lumbar spine posed
+        with the trunk.
+    floor : Floor
+        The floor under the body (``floor.actor``; ``style.show_floor``).
+    anatomical_views : bool
+        False (default): camera presets are fixed in the room, so a lying body is seen lying,
+        gravity down the picture. True: presets turn with the posture ("front" faces the body's
+        front, lying or standing).
 
     Notes
     -----
@@ -108,15 +119,17 @@ class HipScene:
         self.markers = AsisMarkers(model, self.style)
         for j, actor in enumerate(self.markers.actors):
             plotter.add_actor(actor, reset_camera=False, name=f"asis_marker_{j}", pickable=False, render=False)
+        self.floor = Floor(self.style)
+        plotter.add_actor(self.floor.actor, reset_camera=False, name="floor", pickable=False, render=False)
         self.overlay = Overlay(self.renderer, self.style)
         self.view = "oblique"
         self._state = None
         self._i = 0
         self._activation: dict | None = None
         self._scale = 1.0
-        #: True: presets turn with the posture ("front" faces the body's front); False: fixed
-        #: in the room, so a lying body is seen lying (gravity down the picture).
-        self.anatomical_views = True
+        #: False: presets fixed in the room, so a lying body is seen lying (gravity down the
+        #: picture); True: presets turn with the posture ("front" faces the body's front).
+        self.anatomical_views = False
         self._observer = self.renderer.AddObserver("StartEvent", self._before_render)
         self._install_lights()
         self.set_style(self.style)
@@ -145,6 +158,7 @@ class HipScene:
             T = state.transforms[_SEGMENT[bone]][i]
             self._bone_T[bone] = T
             set_matrix(matrix, T)
+        self._place_floor()
         self.side_labels.update(state.transforms["pelvis"][i])
         self.markers.update(state.transforms["pelvis"][i], pelvis_moved(state, i, PELVIS_THRESHOLD_DEG))
         trunk = getattr(state, "trunk", {}) or {}
@@ -159,6 +173,15 @@ class HipScene:
                                                       zip(part.muscle_ids, part.bundle_names, part.paths)))
         self._recolour()
         self._refresh()
+
+    def _place_floor(self) -> None:
+        """The floor at the state's floor height (else under the lowest bone), under the body."""
+        pts = [local[::_FLOOR_SAMPLE] @ self._bone_T[b][:3, :3].T + self._bone_T[b][:3, 3]
+               for b, local in self._bone_points.items() if b != "spine"]
+        if not pts:
+            return
+        P = np.concatenate(pts)
+        self.floor.place(floor_height(self._state, self._i, float(P[:, 1].min())), P)
 
     def _recolour(self) -> None:
         """Colour values, scale and legend from the state shown and the style's colour mode."""
@@ -289,7 +312,10 @@ class HipScene:
 
     # -- camera --------------------------------------------------------------------------
     def scene_points(self) -> np.ndarray:
-        """Every visible bone vertex, muscle path point and marker in the room frame, ``(N, 3)`` metres."""
+        """Every visible bone vertex, muscle path point and marker in the room frame, ``(N, 3)`` metres.
+
+        The floor is not among them: the camera frames the body, the floor is scenery.
+        """
         pts = [self.muscles.points()]
         for bone, local in self._bone_points.items():
             if self.bone_actors[bone].GetVisibility():
@@ -303,10 +329,9 @@ class HipScene:
         return out if len(out) else np.array([[-0.2, -0.9, -0.2], [0.2, 0.2, 0.2]])
 
     def _view_vectors(self, name: str) -> dict[str, np.ndarray]:
-        """A preset's camera direction and up vector, turned with the body's posture.
-
-        Presets are anatomical: "front" faces the body's front whether it stands or lies.
-        """
+        """A preset's camera direction and up vector: in the room, or turned with the body's
+        posture when :attr:`anatomical_views` is on ("front" then faces the body's front
+        whether it stands or lies)."""
         preset = view_preset(name)
         turn = self.anatomical_views and self._state is not None
         R = np.asarray(self._state.posture.rotation, float) if turn else np.eye(3)
@@ -319,8 +344,9 @@ class HipScene:
         ----------
         name : str
             A key of :data:`hipviz.render.VIEWS`: ``front``, ``back``, ``left``, ``right``,
-            ``side`` (= right), ``top`` or ``oblique``. Presets are anatomical and turn with the
-            posture of the last state shown: "front" faces the body's front, lying or standing.
+            ``side`` (= right), ``top`` or ``oblique``. Presets are fixed in the room (a supine
+            body is seen lying, gravity down the picture); with :attr:`anatomical_views` on they
+            turn with the posture of the last state shown ("front" faces the body's front).
 
         Notes
         -----
@@ -389,6 +415,9 @@ class HipScene:
             style_bone(actor, style)
             if bone == "spine":
                 actor.SetVisibility(style.show_spine)
+            elif bone in _FEET:
+                actor.SetVisibility(style.show_feet)
+        self.floor.set_style(style)
         self.muscles.set_style(style)
         self.markers.set_style(style)
         self.overlay.set_style(style)
@@ -415,6 +444,6 @@ class HipScene:
     def close(self) -> None:
         """Remove every actor and observer of the scene from the plotter."""
         self.renderer.RemoveObserver(self._observer)
-        for actor in [*self.bone_actors.values(), *self.bundle_actors.values(), *self.markers.actors,
+        for actor in [*self.bone_actors.values(), *self.bundle_actors.values(), *self.markers.actors, self.floor.actor,
                       *self.overlay.actors(), *self.side_labels.actors.values()]:
             self.renderer.RemoveActor(actor)

@@ -81,6 +81,11 @@ class RenderStyle:
         triangles draw faster in software GL.
     show_spine : bool, default: True
         Draw a schematic lumbar spine (L1-L5 bodies) where the psoas attaches.
+    show_feet : bool, default: True
+        Draw the feet (posed by the ankle angle).
+    show_floor : bool, default: True
+        Draw a soft floor with a faint 10 cm grid under the body (at the state's floor height,
+        else under the lowest bone); never part of the camera fit, never picked.
     show_side_labels : bool, default: True
         Bold "R" and "L" beside the hips (hidden in side views).
     backface_culling : bool, default: True
@@ -114,6 +119,8 @@ class RenderStyle:
     landmark_radius_mm: float = 6.0
     bone_detail: float = 1.0
     show_spine: bool = True
+    show_feet: bool = True
+    show_floor: bool = True
     show_side_labels: bool = True
     backface_culling: bool = True
 

@@ -16,8 +16,8 @@ mesh
     Field to watertight triangle mesh, mirroring, closest-point queries.
 landmarks
     Landmark design targets, snapping onto a mesh and TOML output.
-pelvis, femur, tibia
-    The bone recipes.
+pelvis, femur, tibia, foot
+    The bone recipes (the foot: a stylised solid foot on the sole plane).
 render
     Off-screen pictures of the result.
 """

@@ -15,7 +15,7 @@ INTERIOR = frozenset({
 """Centres of joints, foramina and bone sections: kept at their targets."""
 
 
-def snap(mesh_mm, targets, *, midline=()):
+def snap(mesh_mm, targets, *, midline=(), keep=()):
     """Move surface landmarks to the closest point of the mesh.
 
     Parameters
@@ -27,6 +27,9 @@ def snap(mesh_mm, targets, *, midline=()):
     midline : collection of str, optional
         Landmarks that must stay in the plane z = 0 (on a symmetric bone):
         they snap to the closest point of the mesh's midline section.
+    keep : collection of str, optional
+        Surface landmarks kept at their targets (contact points agreed with the core); the
+        mesh is built to pass through them.
 
     Returns
     -------
@@ -37,12 +40,13 @@ def snap(mesh_mm, targets, *, midline=()):
     """
     positions = {n: np.asarray(targets[n][0], float) for n in targets}
     moved = {n: 0.0 for n in targets}
-    free = [n for n in targets if n not in INTERIOR and n not in midline]
+    fixed = INTERIOR | set(keep)
+    free = [n for n in targets if n not in fixed and n not in midline]
     if free:
         closest, dist = closest_points(mesh_mm, np.array([positions[n] for n in free]))
         positions.update(zip(free, closest))
         moved.update(zip(free, dist.tolist()))
-    mid = [n for n in targets if n not in INTERIOR and n in midline]
+    mid = [n for n in targets if n not in fixed and n in midline]
     if mid:
         seg = trimesh.intersections.mesh_plane(mesh_mm, [0.0, 0.0, 1.0], [0.0, 0.0, 0.0])
         for name in mid:

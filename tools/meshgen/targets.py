@@ -97,3 +97,23 @@ TIBIA = {
     "lateral_malleolus": ((-10.0, -410.0, 32.0), "Lateral malleolus (fibula)"),
     "ankle_center": ((0.0, -400.0, 0.0), "Ankle joint centre: midpoint of the malleoli"),
 }
+
+FOOT_HEADER = (
+    "Landmarks of the foot_r, in millimetres, in the bone's own frame.",
+    "Frame: origin at the ankle joint centre; x anterior; y up (along the tibia with the ankle "
+    "at 0); z right. The sole rests on the plane y = -78 (foot flat, ankle at 0).",
+    "heel, first/fifth_metatarsal_head and hallux_tip are the contact points the core puts on "
+    "the floor: they are kept exactly where designed (not snapped onto the mesh).",
+)
+FOOT = {
+    "ankle_center": ((0.0, 0.0, 0.0),
+        "Ankle joint centre (frame origin): centre of the talar dome, midpoint of the malleoli"),
+    "heel": ((-50.0, -78.0, 2.0), "Heel contact: under the calcaneal tuberosity, on the sole plane"),
+    "first_metatarsal_head": ((140.0, -78.0, -25.0),
+        "Under the first metatarsal head: the medial ball of the foot, on the sole plane"),
+    "fifth_metatarsal_head": ((125.0, -78.0, 32.0),
+        "Under the fifth metatarsal head: the lateral ball of the foot, on the sole plane"),
+    "hallux_tip": ((200.0, -70.0, -18.0), "Tip of the big toe"),
+}
+FOOT_CONTACTS = ("heel", "first_metatarsal_head", "fifth_metatarsal_head", "hallux_tip")
+"""Landmarks that are a contract with the core and stay at their design positions."""
