@@ -319,27 +319,28 @@ def place_on_floor(model, poses: PoseBatch, posture, cs: ContactSet, *, named: I
     balance = segments is not None and not pelvis_rests(cs)
     on_feet = stands_on_feet(cs)
 
-    def points(u: np.ndarray, with_com: bool = False):
-        m = u.shape[0]
-        q = np.repeat(poses.q, m // n, axis=0) if m != n else poses.q.copy()
+    def points(u: np.ndarray, rows: np.ndarray, with_com: bool = False):
+        """Contact points (and the centre of mass) for unknowns ``u`` of the poses ``rows``
+        (each row of ``rows`` may repeat, for a batch of perturbations)."""
+        q = poses.q[rows]
         q[:, idx] = u
         T = segment_transforms(model.joints, PoseBatch(q, []), posture.rotation)
         p = contact_points(T, cs)
         return (p, body_centre_of_mass(T, segments)) if with_com else p
 
-    def residual(u: np.ndarray, prior_rep: np.ndarray) -> np.ndarray:
+    def residual(u: np.ndarray, rows: np.ndarray) -> np.ndarray:
         if balance:
-            p, com = points(u, True)
+            p, com = points(u, rows, True)
             if on_feet:
                 r_b = _W_BALANCE * (com[:, [0, 2]] - support_centre(p, cs))
             else:
                 forces, _ = support_forces(p, com, 1.0)
                 r_b = _W_CONTACT * (com[:, [0, 2]] - np.einsum("pk,pkj->pj", forces, p[:, :, [0, 2]]))
         else:
-            p, r_b = points(u), np.zeros((u.shape[0], 0))
+            p, r_b = points(u, rows), np.zeros((u.shape[0], 0))
         r_h = _W_CONTACT * p[:, hold, 1]
         r_a = _W_CONTACT * (p[:, hold[0], [0, 2]] - anchor)
-        r_p = (u - prior_rep) * w
+        r_p = (u - prior[rows]) * w
         return np.concatenate([r_h, r_a, r_b, r_p], axis=1)
 
     warm_key = ("placement_warm_start", posture.name, cs.names, tuple(cols))
@@ -352,7 +353,7 @@ def place_on_floor(model, poses: PoseBatch, posture, cs: ContactSet, *, named: I
     else:
         u = np.clip(prior, lo, hi)
         # start with the contacts on the floor and the anchor over its place: translation is linear
-        p0 = points(u)
+        p0 = points(u, np.arange(n))
         shift_room = np.zeros((n, 3))
         shift_room[:, 1] = -p0[:, hold, 1].mean(axis=1)
         shift_room[:, [0, 2]] = anchor - p0[:, hold[0], [0, 2]]
@@ -367,45 +368,55 @@ def place_on_floor(model, poses: PoseBatch, posture, cs: ContactSet, *, named: I
     J_translation[hold.size:hold.size + 2] = _W_CONTACT * P[[0, 2]]
     lam = np.full(n, 1e-3)
     eye = np.eye(U)
-    r = residual(u, prior)
+    K = U - 3
+    r = residual(u, np.arange(n))
     cost = np.einsum("pr,pr->p", r, r)
+    todo = np.arange(n)  # poses still converging: only they are worked on
     for _ in range(iterations):
+        m = todo.size
+        ut = u[todo]
         # Jacobian: the translation's columns are exact and constant; the angles' by finite
         # differences, all perturbations of all poses in one batch (pose-major)
-        K = U - 3
-        pert = np.repeat(u[:, None, :], K, axis=1) + h * eye[None, 3:]
-        rp = residual(pert.reshape(n * K, U), np.repeat(prior, K, axis=0)).reshape(n, K, -1)
-        J = np.empty((n, r.shape[1], U))
+        pert = (np.repeat(ut[:, None, :], K, axis=1) + h * eye[None, 3:]).reshape(m * K, U)
+        rp = residual(pert, np.repeat(todo, K)).reshape(m, K, -1)
+        J = np.empty((m, r.shape[1], U))
         J[:, :, :3] = J_translation
-        J[:, :, 3:] = np.swapaxes(rp - r[:, None, :], 1, 2) / h             # (n, R, U)
+        J[:, :, 3:] = np.swapaxes(rp - r[todo][:, None, :], 1, 2) / h             # (m, R, U)
         JT = np.swapaxes(J, 1, 2)
-        JTJ, g = JT @ J, (JT @ r[..., None])[..., 0]
+        JTJ, g = JT @ J, (JT @ r[todo][..., None])[..., 0]
         # a coordinate at the end of its range that the descent would push further stays there
-        free = ~(((u <= lo + 1e-12) & (g > 0)) | ((u >= hi - 1e-12) & (g < 0)))
+        free = ~(((ut <= lo + 1e-12) & (g > 0)) | ((ut >= hi - 1e-12) & (g < 0)))
         mask = free[:, :, None] & free[:, None, :]
         g = np.where(free, g, 0.0)
+        step = np.zeros((m, U))
+        pending = np.ones(m, bool)
         for _try in range(4):  # Levenberg-Marquardt: shrink the step until the cost falls
-            A = JTJ + lam[:, None, None] * (eye + np.einsum("pii->pi", JTJ)[:, :, None] * eye)
-            A = np.where(mask, A, 0.0) + (~free)[:, :, None] * eye
-            du = -np.linalg.solve(A, g[..., None])[..., 0]
-            u_new = np.clip(u + du, lo, hi)
-            r_new = residual(u_new, prior)
+            sel = np.flatnonzero(pending)
+            rows = todo[sel]
+            A = JTJ[sel] + lam[rows, None, None] * (eye + np.einsum("pii->pi", JTJ[sel])[:, :, None] * eye)
+            A = np.where(mask[sel], A, 0.0) + (~free[sel])[:, :, None] * eye
+            du = -np.linalg.solve(A, g[sel][..., None])[..., 0]
+            u_new = np.clip(u[rows] + du, lo, hi)
+            r_new = residual(u_new, rows)
             cost_new = np.einsum("pr,pr->p", r_new, r_new)
-            better = cost_new < cost
-            u = np.where(better[:, None], u_new, u)
-            r = np.where(better[:, None], r_new, r)
-            cost = np.where(better, cost_new, cost)
-            lam = np.where(better, np.maximum(lam / 5.0, 1e-9), lam * 10.0)
-            if better.all():
+            better = cost_new < cost[rows]
+            ok = rows[better]
+            u[ok], r[ok], cost[ok] = u_new[better], r_new[better], cost_new[better]
+            step[sel[better]] = du[better]
+            lam[rows] = np.where(better, np.maximum(lam[rows] / 5.0, 1e-9), lam[rows] * 10.0)
+            pending[sel[better]] = False
+            if not pending.any():
                 break
         # converged: steps under a nanometre (nanoradian), or no step lowers the cost any more;
         # the answer then does not depend on where the search started
-        if np.all((np.abs(du).max(axis=1) < 1e-9) | (lam > 1e8)):
+        done = ((np.abs(step).max(axis=1) < 1e-9) & ~pending) | (lam[todo] > 1e8)
+        todo = todo[~done]
+        if todo.size == 0:
             break
     q = poses.q.copy()
     q[:, idx] = u
     placed = PoseBatch(q, list(poses.warnings))
-    heights = points(u)[:, :, 1]
+    heights = points(u, np.arange(n))[:, :, 1]
     info = {"residual_m": heights, "anchor": anchor, "columns": cols}
     if n == 1:
         model.cache[warm_key] = (prior.copy(), u.copy(), poses.q.tobytes(), q.copy(), info)
