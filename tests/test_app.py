@@ -424,7 +424,10 @@ def test_colour_mode_and_fixed_scale_toggle_persist_and_a_lesson_fixes_the_scale
     qtbot.keyClick(w, Qt.Key_F)
     w.set_colour("effort")
     w.load_scene(str(ROOT / "scenes" / "02_piriformis_reversal.toml"))
-    assert w.prefs.colour == "share" and w.act_fixed_scale.isChecked() and not w.act_fixed_scale.isEnabled()
+    # the lesson's colouring is shown; the user's preference is kept for after the lesson
+    assert w.colour_mode() == "share" and w.view.base_style.colour == "share" and w.act_colour["share"].isChecked()
+    assert w.prefs.colour == "effort"
+    assert w.act_fixed_scale.isChecked() and not w.act_fixed_scale.isEnabled()
     scales = []
     for i in range(w.player.n_steps):
         w.player.goto(i, animate=False)
@@ -434,6 +437,7 @@ def test_colour_mode_and_fixed_scale_toggle_persist_and_a_lesson_fixes_the_scale
     w.load_scene(None)
     assert w.act_fixed_scale.isEnabled() and not w.act_fixed_scale.isChecked()
     assert w.view.base_style.activation_scale is None
+    assert w.view.base_style.colour == "effort" and w.act_colour["effort"].isChecked()
     w.vm.select(None)
     w.set_colour("effort")
 

@@ -31,7 +31,8 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("PageUp, Left, Up", "Previous step of the scene (projector mode; PageUp always)"),
     ("P", "Play / pause the scene"),
     ("S", "Slow motion: 1x, 1/2x, 1/4x"),
-    ("Ctrl+O", "Open a scene file"),
+    ("Ctrl+L", "Lessons panel: pick a lesson, Enter opens it"),
+    ("Ctrl+O", "Open a lesson file of your own"),
     ("Ctrl+S", "Save a picture of the 3D view"),
     ("Ctrl+Shift+C", "Copy a picture of the 3D view"),
     ("F1", "This list"),
@@ -82,8 +83,11 @@ def build_actions(w) -> None:
                            tip="Next step (PageDown)")
     w.act_play = _act(w, "Play", lambda: w.player.toggle_play(), ["P"], tip="Play the scene step by step (P)")
     w.act_slow = _act(w, "Speed 1x", w.cycle_slow, ["S"], tip="Slow motion for moving slowly through the range (S)")
-    w.act_open = _act(w, "Open scene\N{HORIZONTAL ELLIPSIS}", w.open_scene_dialog, ["Ctrl+O"])
-    w.act_close_scene = _act(w, "Close scene", lambda: w.load_scene(None))
+    w.act_open = _act(w, "Open lesson file\N{HORIZONTAL ELLIPSIS}", w.open_scene_dialog, ["Ctrl+O"],
+                      tip="Open a lesson of your own (a .toml file) (Ctrl+O)", name="act_open")
+    w.act_lessons = _act(w, "Lessons\N{HORIZONTAL ELLIPSIS}", w.show_lessons, ["Ctrl+L"],
+                         tip="The lessons shipped with hipviz, with their descriptions (Ctrl+L)", name="act_lessons")
+    w.act_close_scene = _act(w, "Close lesson", lambda: w.load_scene(None))
     w.act_save_image = _act(w, "Save picture\N{HORIZONTAL ELLIPSIS}", w.save_picture, ["Ctrl+S"],
                             tip="Save a picture of the 3D view for slides (Ctrl+S)")
     w.act_copy_image = _act(w, "Copy picture", w.copy_picture, ["Ctrl+Shift+C"],
@@ -168,7 +172,7 @@ def fill_scene_menu(w, shipped: list[tuple[str, str]]) -> None:
     for path, title in shipped:
         m.addAction(title, lambda p=path: w.load_scene(p))
     m.addSeparator()
-    for a in (w.act_open, w.act_close_scene):
+    for a in (w.act_lessons, w.act_open, w.act_close_scene):
         m.addAction(a)
     m.addSeparator()
     for a in (w.act_prev_step, w.act_next_step, w.act_play, w.act_slow):

@@ -150,7 +150,7 @@ class ControlsPanel(QWidget):
         load_row.addStretch(1)
         self.load.setMinimumWidth(self.load.fontMetrics().horizontalAdvance("20.0 kg") + 34)
         self.reset_button = QPushButton("Reset pose")
-        self.reset_button.setToolTip("All angles to zero, standing, right leg, pelvis locked (Ctrl+R)")
+        self.reset_button.setToolTip("Standing, right leg, pelvis locked, every angle at zero (Ctrl+R)")
         load_row.addWidget(self.reset_button)
         outer.addLayout(load_row)
         outer.addStretch(1)
@@ -183,8 +183,9 @@ class ControlsPanel(QWidget):
     def sync(self) -> None:
         """Show the view model's request (without feeding it back)."""
         vm = self.vm
+        pose = vm.pose
         for key, ctl in self.angles.items():
-            ctl.set_value(vm.pose[key])
+            ctl.set_value(pose[key])
         o = vm.options
         if self.movement.findData(o["movement"]) < 0:  # e.g. "flexion+abduction" from a scene
             self.movement.addItem(str(o["movement"]).replace("_", " ").capitalize(), o["movement"])

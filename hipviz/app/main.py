@@ -14,7 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from hipviz.cli._args import activation_kwargs, add_activation_flags, add_pose_flags, pose_from_args
+from hipviz.cli._args import (activation_kwargs, add_activation_flags, add_pose_flags, contacts_from_args,
+                              pose_from_args)
 
 from .display import ensure_display
 
@@ -86,9 +87,11 @@ def _configure(win, args) -> None:
     if args.background:
         win.set_pref(background=args.background, presentation_background=args.background)
     if args.scene:
-        from hipviz.io.scenes import SceneError, load_scene
+        from hipviz.io.scenes import SceneError
+
+        from .lesson import open_lesson
         try:  # check first: a message box would block --screenshot
-            scene = load_scene(args.scene, postures=win.model.postures)
+            scene = open_lesson(args.scene, postures=win.model.postures)
         except SceneError as exc:
             raise ArgumentError(f"--scene: {exc}") from None
         if not 1 <= args.step <= len(scene.steps):
@@ -103,10 +106,10 @@ def _configure(win, args) -> None:
         options["side"] = args.side
     if args.posture != "standing":
         options["posture"] = args.posture
-    if pose or options:
-        full = dict(vm.pose)
-        full.update(pose)
-        vm.set_request(full, **options)
+    contacts = contacts_from_args(args)
+    if contacts is not None:
+        options["contacts"] = contacts
+    _apply_pose(win, pose, options)
     if args.view:
         win.set_view(args.view)
     if args.select:
@@ -121,6 +124,36 @@ def _configure(win, args) -> None:
         win.presentation.enter(full_screen=not args.screenshot)
     vm.evaluate_now()
     QApplication.processEvents()
+
+
+def _apply_pose(win, pose: dict, options: dict) -> None:
+    """The command line's pose, as ``hipviz pose`` evaluates it: only the flags given are named,
+    so every other coordinate takes the posture's starting angle (``--posture tall_kneeling``
+    kneels on both legs). On a lesson step the flags replace the step's values of those angles
+    (``--side`` shows the step on that leg); otherwise they are added to the pose the window
+    remembers, which a new posture or side forgets.
+    """
+    from dataclasses import replace
+
+    from .lesson import step_request
+    from .request import pose_columns
+
+    vm, player = win.vm, win.player
+    if not (pose or options):
+        return
+    try:
+        if player.scene is not None and player.index >= 0:
+            step = player.scene.steps[player.index]
+            request = step_request(replace(step, side=options.get("side", step.side)), pose)
+            request.update(options)
+            vm.set_request(request.pop("pose"), **request)
+        else:
+            fresh = "posture" in options or "side" in options
+            named = {} if fresh else dict(vm.request.pose)
+            named.update(pose_columns(pose, options.get("side", vm.options["side"])))
+            vm.set_request(named, **{**({"contacts": None} if fresh else {}), **options})
+    except ValueError as exc:  # PoseError, or contacts that do not exist
+        raise ArgumentError(str(exc)) from None
 
 
 def _screenshot(app, win, path: Path, size) -> None:

@@ -19,6 +19,8 @@ GROUPS = {
     "trunk": "Trunk",
 }
 _ID = Qt.UserRole
+#: Before the name of a muscle the lesson step points at.
+_MARK = "\N{BLACK RIGHT-POINTING SMALL TRIANGLE} "
 
 
 def _swatch(rgb) -> QIcon:
@@ -61,6 +63,7 @@ class MuscleList(QWidget):
         self.tree.setContextMenuPolicy(Qt.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._menu)
         self.items: dict[str, QTreeWidgetItem] = {}
+        self.names: dict[str, str] = {}
         self.groups: dict[str, QTreeWidgetItem] = {}
         #: Muscles the 3D view draws (others are listed with their numbers only).
         self.drawn = set(drawn) if drawn is not None else {m.id for m in model.muscles}
@@ -89,6 +92,7 @@ class MuscleList(QWidget):
                     it.setToolTip(0, f"{m.name}: a trunk muscle (not drawn in the 3D view; activation and "
                                      "details are listed)")
                 self.items[m.id] = it
+                self.names[m.id] = m.name
             if not any(m.id in self.drawn for m in members):
                 g.setFlags(g.flags() & ~Qt.ItemIsUserCheckable & ~Qt.ItemIsAutoTristate)
         self.tree.expandAll()
@@ -103,6 +107,7 @@ class MuscleList(QWidget):
             row.addWidget(b)
         lay.addLayout(row)
         self.solo_id: str | None = None
+        self.marked: tuple[str, ...] = ()
         self.tree.itemChanged.connect(self._item_changed)
         self.tree.currentItemChanged.connect(self._current_changed)
         self.show_all.clicked.connect(lambda: self.set_all_visible(True))
@@ -141,6 +146,24 @@ class MuscleList(QWidget):
             it.setFont(0, f)
         self.solo_changed.emit(mid)
 
+    def mark(self, muscle_ids) -> None:
+        """Pick out the muscles a lesson step points at: bold, with a marker (empty: none)."""
+        ids = tuple(m for m in dict.fromkeys(muscle_ids) if m in self.items)
+        if ids == self.marked:
+            return
+        self.tree.blockSignals(True)
+        for mid, it in self.items.items():
+            on = mid in ids
+            f = it.font(0)
+            f.setBold(on)
+            it.setFont(0, f)
+            name = self.names[mid]
+            it.setText(0, (_MARK + name) if on else name)
+        self.tree.blockSignals(False)
+        self.marked = ids
+        if ids:
+            self.tree.scrollToItem(self.items[ids[0]])
+
     def _solo_toggled(self, on: bool) -> None:
         cur = self.tree.currentItem()
         mid = cur.data(0, _ID) if cur is not None else None
@@ -151,7 +174,7 @@ class MuscleList(QWidget):
         mid = item.data(0, _ID) if item is not None else None
         menu = QMenu(self)
         if mid in self.drawn:
-            menu.addAction(f"Show {self.items[mid].text(0)} alone", lambda: self.solo(mid))
+            menu.addAction(f"Show {self.names[mid]} alone", lambda: self.solo(mid))
         if self.solo_id is not None:
             menu.addAction("Show all ticked muscles again", lambda: self.solo(None))
         menu.addAction("Show all", lambda: self.set_all_visible(True))

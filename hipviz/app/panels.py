@@ -1,8 +1,8 @@
 """The window's panels (dock widgets) and their default arrangement.
 
-Wide screens get the pose controls and readouts on the left and the muscle list, info card
-and moment-arm plot on the right, all visible; narrow screens (1024 x 768) get the same panels
-in tabs so the 3D view keeps most of the width.
+Wide screens get the pose controls and readouts on the left (the lesson browser in a tab beside
+the readouts) and the muscle list, info card and moment-arm plot on the right; narrow screens
+(1024 x 768) get the same panels in tabs so the 3D view keeps most of the width.
 """
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ __all__ = ["Panels", "COMPACT_BELOW"]
 
 #: Screens narrower than this get tabbed panels.
 COMPACT_BELOW = 1400
-_TITLES = {"pose": "Pose", "readouts": "Readouts", "muscles": "Muscles", "info": "Muscle info", "plot": "Moment arm"}
+_TITLES = {"pose": "Pose", "readouts": "Readouts", "muscles": "Muscles", "info": "Muscle info", "plot": "Moment arm",
+           "lessons": "Lessons"}
 
 
 class Panels:
@@ -23,7 +24,7 @@ class Panels:
     ----------
     window : QMainWindow
     widgets : dict
-        ``{"pose", "readouts", "muscles", "info", "plot"}`` -> widget.
+        ``{"pose", "readouts", "muscles", "info", "plot", "lessons"}`` -> widget.
     """
 
     def __init__(self, window: QMainWindow, widgets: dict) -> None:
@@ -58,12 +59,15 @@ class Panels:
             dock.show()
         if compact:
             w.tabifyDockWidget(d["pose"], d["readouts"])
+            w.tabifyDockWidget(d["pose"], d["lessons"])
             w.tabifyDockWidget(d["muscles"], d["info"])
             w.tabifyDockWidget(d["muscles"], d["plot"])
             d["pose"].raise_()
             d["muscles"].raise_()
         else:
             w.splitDockWidget(d["pose"], d["readouts"], Qt.Vertical)
+            w.tabifyDockWidget(d["readouts"], d["lessons"])
+            d["readouts"].raise_()
             w.splitDockWidget(d["muscles"], d["info"], Qt.Vertical)
             w.splitDockWidget(d["info"], d["plot"], Qt.Vertical)
         self.compact = compact

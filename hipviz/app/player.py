@@ -1,13 +1,19 @@
 """Stepping through and playing a scene (a lesson): each step's pose is reached by linear
-interpolation from where the thigh is now, over the step's ``duration_s`` times the slow-motion
+interpolation from what is shown now, over the step's ``duration_s`` times the slow-motion
 factor. Steps with the same pose but other options (pelvis locked -> free) glide as well,
-because the interpolation starts from the thigh angles actually shown."""
+because the interpolation starts from the angles actually shown.
+
+A step's whole pose reaches :func:`hipviz.evaluate`, whatever coordinates and names it uses
+(:func:`~hipviz.app.lesson.step_request`); its camera preset and the muscles it picks out are
+announced with ``step_shown`` for the window to apply.
+"""
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
-from .viewmodel import ANGLES, ViewModel
+from .lesson import glide_columns, glide_pose, glide_start, step_request
+from .request import start_angles
+from .viewmodel import ViewModel
 
 __all__ = ["ScenePlayer"]
 
@@ -22,10 +28,14 @@ class ScenePlayer(QObject):
     -------
     step_changed(int, int)
         Current step index (0-based) and the number of steps.
+    step_shown(object)
+        The :class:`~hipviz.io.scenes.Step` now shown (its request already set), or None when
+        the scene is closed.
     playing_changed(bool)
     """
 
     step_changed = Signal(int, int)
+    step_shown = Signal(object)
     playing_changed = Signal(bool)
 
     def __init__(self, vm: ViewModel, parent: QObject | None = None) -> None:
@@ -36,7 +46,8 @@ class ScenePlayer(QObject):
         self.slow = 1.0
         self.playing = False
         self._start: dict[str, float] = {}
-        self._target: dict[str, float] = {}
+        self._target: dict[str, float] = {}  # every gliding column's value at the end
+        self._final: dict[str, float] = {}   # the step's own named pose
         self._options: dict = {}
         self._duration = 0.0
         self._clock = QElapsedTimer()
@@ -73,6 +84,7 @@ class ScenePlayer(QObject):
         self.index = -1
         self.vm.caption = ""
         self.step_changed.emit(-1, 0)
+        self.step_shown.emit(None)
 
     def caption(self) -> str:
         if self.scene is None or self.index < 0:
@@ -87,24 +99,28 @@ class ScenePlayer(QObject):
         index = max(0, min(index, self.n_steps - 1))
         step = self.scene.steps[index]
         self.index = index
-        options = step.evaluate_kwargs()
-        target = {a.key: float(step.pose.get(a.key, 0.0)) for a in ANGLES}
-        self._options = options
-        self._target = target
+        request = step_request(step)
+        target = request.pop("pose")
+        self._options = request
+        self._final = target
         self.step_changed.emit(index, self.n_steps)
         if not animate or step.duration_s <= 0:
             self._tick.stop()
-            self.vm.set_request(target, caption=step.caption, **options)
+            self.vm.set_request(target, caption=step.caption, **request)
+            self.step_shown.emit(step)
             return
-        start = dict(self.vm.pose)
-        st = self.vm.state
-        if st is not None:  # start from where the thigh is shown, so option changes glide too
-            thigh = np.degrees(st.thigh[st.side][0])
-            start.update(flexion=float(thigh[0]), adduction=float(thigh[1]), rotation=float(thigh[2]))
-        self._start = start
+        vm = self.vm
+        if vm.pending:
+            vm.evaluate_now()
+        postures = vm.model.postures
+        cols = glide_columns(vm.request.pose, target, (postures[vm.options["posture"]], postures[step.posture]))
+        self._start = glide_start(cols, vm.request.value, vm.state, side=step.side, lock_pelvis=step.lock_pelvis)
+        end_start = start_angles(postures[step.posture])
+        self._target = {c: target.get(c, end_start.get(c, 0.0)) for c in cols}
         self._duration = step.duration_s * self.slow
         self._clock.start()
-        self.vm.set_request(start, caption=step.caption, **options)
+        vm.set_request(self._start, caption=step.caption, **request)
+        self.step_shown.emit(step)
         self._tick.start()
 
     def next(self) -> bool:
@@ -125,20 +141,21 @@ class ScenePlayer(QObject):
         if self.scene is None or self.index < 0:
             return
         if self.index > 0:
-            prev = self.scene.steps[self.index - 1]
-            self.vm.set_request({a.key: float(prev.pose.get(a.key, 0.0)) for a in ANGLES}, **prev.evaluate_kwargs())
+            prev = step_request(self.scene.steps[self.index - 1])
+            self.vm.set_request(prev.pop("pose"), **prev)
             self.vm.evaluate_now()
         self.goto(self.index)
 
     def _advance(self) -> None:
         t = self._clock.elapsed() / 1000.0
         f = 1.0 if self._duration <= 0 else min(t / self._duration, 1.0)
-        pose = {k: (1 - f) * self._start.get(k, 0.0) + f * v for k, v in self._target.items()}
-        self.vm.set_request(pose, **self._options)
-        if f >= 1.0:
+        if f >= 1.0:  # exactly the step's pose: what it does not name follows the posture again
+            self.vm.set_request(self._final, **self._options)
             self._tick.stop()
             if self.playing:
                 self._hold.start(int(_HOLD_S * 1000 * max(self.slow, 1.0)))
+            return
+        self.vm.set_request(glide_pose(self._start, self._target, f), **self._options)
 
     # -- playing -------------------------------------------------------------------------
     def play(self) -> None:

@@ -43,6 +43,7 @@ def summary(state, i: int = 0) -> dict:
         "pelvis_moved_deg": float(moved[i]) if moved is not None else 0.0,
         "lock_pelvis": state.lock_pelvis,
         "movement": state.movement,
+        "on_floor": list(dict.fromkeys(state.contacts.labels)) if getattr(state, "contacts", None) is not None else [],
         "warnings": list(state.warnings),
     }
 
@@ -104,6 +105,11 @@ class Readouts(QWidget):
         note = QLabel("Heights above the hip centres, in cm")
         note.setStyleSheet("color: palette(mid);")
         lay.addWidget(note)
+        self.floor = QLabel()
+        self.floor.setObjectName("on_floor")
+        self.floor.setWordWrap(True)
+        self.floor.setToolTip("What rests on the floor and carries the body (the posture's, or the lesson step's)")
+        lay.addWidget(self.floor)
         self.warnings = QLabel()
         self.warnings.setObjectName("warnings")
         self.warnings.setWordWrap(True)
@@ -161,5 +167,6 @@ class Readouts(QWidget):
         else:
             self.status.setText(f"Pelvis still ({locked}): ASIS level")
             self.status.setStyleSheet(OK_CSS)
+        self.floor.setText("On the floor: " + (", ".join(d["on_floor"]) or "nothing"))
         self.warnings.setText("\n".join(d["warnings"]))
         self.warnings.setVisible(bool(d["warnings"]))

@@ -113,6 +113,8 @@ class View3D(QWidget):
         self.hidden: set[str] = set()
         self.solo_id: str | None = None
         self.highlighted: tuple[str, str] | None = None
+        self.focus: frozenset[str] | None = None
+        self._focus_side: str | None = None
         self.plotter.setMouseTracking(True)
         self.plotter.installEventFilter(self)
         self.plotter.grabGesture(Qt.PinchGesture)
@@ -206,7 +208,25 @@ class View3D(QWidget):
         if muscle_id not in self.scene.muscles.visible_muscles:
             return
         (self.hidden.discard if visible else self.hidden.add)(muscle_id)
-        self.scene.set_muscle_visible(muscle_id, visible)
+        self.scene.set_muscle_visible(muscle_id, self._shown(muscle_id))
+        self.request_render()
+
+    def _shown(self, muscle_id: str) -> bool:
+        return muscle_id not in self.hidden and (self.focus is None or muscle_id in self.focus)
+
+    def set_focus(self, muscle_ids, *, side: str = "right") -> None:
+        """Draw only these muscles of the moving ``side`` (a lesson step's), besides what the user
+        hid; None: every shown muscle of both sides again."""
+        focus = None if muscle_ids is None else frozenset(muscle_ids)
+        key = (focus, side[0] if focus is not None else None)
+        if key == (self.focus, self._focus_side):
+            return
+        self.focus, self._focus_side = key
+        for mid in self.scene.muscles.visible_muscles:
+            self.scene.set_muscle_visible(mid, self._shown(mid))
+        other = "l" if side[0] == "r" else "r"
+        self.scene.set_side_visible(side[0], True)
+        self.scene.set_side_visible(other, focus is None)
         self.request_render()
 
     def solo(self, muscle_id: str | None) -> None:
@@ -229,8 +249,11 @@ class View3D(QWidget):
 
     def copy_display_to(self, scene) -> None:
         """Give another HipScene the same shown muscles, solo, highlight and caption."""
-        for mid in self.hidden:
-            scene.set_muscle_visible(mid, False)
+        for mid in self.scene.muscles.visible_muscles:
+            if not self._shown(mid):
+                scene.set_muscle_visible(mid, False)
+        if self.focus is not None:
+            scene.set_side_visible("l" if self._focus_side == "r" else "r", False)
         scene.solo(self.solo_id)
         if self.highlighted is not None:
             scene.highlight(*self.highlighted)

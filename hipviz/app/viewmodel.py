@@ -1,19 +1,21 @@
 """The window's view model: what the user asked for (pose + options), and the evaluated state.
 
-Widgets write into :class:`ViewModel`; it calls :func:`hipviz.evaluate` at most once per
-event-loop turn (slider drags are coalesced by a zero-delay timer) and emits
-``state_changed(state)``. Views read the state; none of them computes anatomy.
+Widgets write into :class:`ViewModel`; it keeps the request in a Qt-free
+:class:`~hipviz.app.request.Request` (the named pose and the options), calls
+:func:`hipviz.evaluate` with it at most once per event-loop turn (slider drags are coalesced by
+a zero-delay timer) and emits ``state_changed(state)``. Views read the state; none of them
+computes anatomy.
 """
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 import hipviz
-from hipviz.core.pose import normalise_pose
+
+from .request import DEFAULT_OPTIONS, HIP_KEYS, SLIDER_KEYS, Request
 
 __all__ = ["ANGLES", "HIP_KEYS", "AngleSpec", "ViewModel", "DEFAULT_OPTIONS", "MOVEMENT_LABELS"]
 
@@ -41,9 +43,6 @@ ANGLES: tuple[AngleSpec, ...] = (
     AngleSpec("pelvis_obliquity", "Obliquity", -25, 25, "pelvis_obliquity", "Pelvic obliquity: + right side up (right hike)"),
     AngleSpec("pelvis_rotation", "Rotation", -45, 45, "pelvis_rotation", "Pelvic rotation: + to the left (right ASIS forward)"),
 )
-#: Pose keys the moment-arm plot can put on its horizontal axis.
-HIP_KEYS = ("flexion", "adduction", "rotation", "knee")
-
 MOVEMENT_LABELS: dict[str | None, str] = {
     None: "None (colour by muscle group)",
     "flexion": "Flexion", "extension": "Extension", "abduction": "Abduction", "adduction": "Adduction",
@@ -51,12 +50,14 @@ MOVEMENT_LABELS: dict[str | None, str] = {
     "knee_flexion": "Knee flexion", "knee_extension": "Knee extension", "hold": "Hold still (against gravity)",
 }
 
-DEFAULT_OPTIONS = {"side": "right", "posture": "standing", "movement": "flexion", "lock_pelvis": True,
-                   "compensation": 0.5, "load_n": 0.0}
-
 
 class ViewModel(QObject):
     """The user's request and its evaluation.
+
+    The request (:attr:`request`, a Qt-free :class:`~hipviz.app.request.Request`) holds the
+    pose as named (any coordinate a lesson step or the user named) and the options; only the
+    named coordinates go to :func:`hipviz.evaluate`, the others take the posture's starting
+    angles there. :attr:`pose` is what the sliders show.
 
     Signals
     -------
@@ -79,8 +80,7 @@ class ViewModel(QObject):
     def __init__(self, model, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        self.pose: dict[str, float] = {a.key: 0.0 for a in ANGLES}
-        self.options: dict = dict(DEFAULT_OPTIONS)
+        self.request = Request(model.postures)
         self.driven = "flexion"
         self.selected: tuple[str, str] | None = None
         self.caption = ""
@@ -93,47 +93,59 @@ class ViewModel(QObject):
         self._timer.setTimerType(Qt.PreciseTimer)
         self._timer.timeout.connect(self.evaluate_now)
 
+    @property
+    def pose(self) -> dict[str, float]:
+        """``{slider key: degrees}`` the sliders show: named values, else the posture's starting angles."""
+        return self.request.slider_values()
+
+    @property
+    def options(self) -> dict:
+        """The evaluation options (read them here; change them with :meth:`set_option`)."""
+        return self.request.options
+
     # -- input ---------------------------------------------------------------------------
     def set_angle(self, key: str, value: float) -> None:
-        """Set one pose angle (degrees) and schedule an evaluation."""
-        value = float(value)
-        if key not in self.pose:
-            raise KeyError(f"unknown pose angle {key!r}; expected one of {', '.join(self.pose)}")
-        if math.isclose(self.pose[key], value, abs_tol=1e-9):
+        """Set one slider's angle (degrees) and schedule an evaluation."""
+        if key not in SLIDER_KEYS:
+            raise KeyError(f"unknown pose angle {key!r}; expected one of {', '.join(SLIDER_KEYS)}")
+        if not self.request.set_slider(key, value):
             return
-        self.pose[key] = value
         if key in HIP_KEYS and key != self.driven:
             self.driven = key
             self.driven_changed.emit(key)
         self._changed()
 
     def set_option(self, name: str, value) -> None:
-        """Set ``side``, ``posture``, ``movement``, ``lock_pelvis``, ``compensation`` or ``load_n``."""
+        """Set ``side``, ``posture``, ``movement``, ``lock_pelvis``, ``compensation``, ``load_n`` or ``contacts``.
+
+        A new posture shows its starting angles (the named pose is forgotten); a new side takes
+        the named leg angles to the other leg.
+        """
         if name not in self.options:
             raise KeyError(f"unknown option {name!r}")
-        if self.options[name] == value:
+        if not self.request.set_option(name, value):
             return
-        self.options[name] = value
         if name == "side" and self.selected is not None:
             self.select((value[0], self.selected[1]))
         self._changed()
 
     def set_request(self, pose: dict | None = None, caption: str | None = None, **options) -> None:
-        """Replace several inputs at once (scene steps, reset, restored settings)."""
-        if pose is not None:
-            pose = normalise_pose(pose)
-            for key in self.pose:
-                self.pose[key] = float(pose.get(key, 0.0))
-        for name, value in options.items():
-            if name in self.options:
-                self.options[name] = value
+        """Replace several inputs at once (scene steps, reset, restored settings).
+
+        ``pose`` (any names :func:`hipviz.make_poses` accepts, resolved on the new side) replaces
+        the whole named pose; None keeps it. Raises ``PoseError`` / ``ValueError`` (and changes
+        nothing) when the pose or an option is not valid.
+        """
+        self.request.replace(pose, **options)
         if caption is not None:
             self.caption = caption
         self._changed()
 
     def reset(self) -> None:
-        """Every angle to zero; side, posture, movement and pelvis options to their defaults."""
-        self.set_request({}, caption="", **DEFAULT_OPTIONS)
+        """Nothing named (the posture's angles); side, posture, movement and pelvis options at their defaults."""
+        self.request.reset()
+        self.caption = ""
+        self._changed()
 
     def toggle_lock(self) -> None:
         self.set_option("lock_pelvis", not self.options["lock_pelvis"])
@@ -150,17 +162,16 @@ class ViewModel(QObject):
 
     # -- evaluation ----------------------------------------------------------------------
     def evaluate_kwargs(self) -> dict:
-        o = self.options
-        return {"side": o["side"], "posture": o["posture"], "movement": o["movement"],
-                "lock_pelvis": bool(o["lock_pelvis"]), "compensation": float(o["compensation"]),
-                "load_n": float(o["load_n"])}
+        """Keyword arguments of :func:`hipviz.evaluate` besides the pose."""
+        return self.request.evaluate_args()[1]
 
     def evaluate_now(self):
         """Evaluate the current request right away and emit ``state_changed``; returns the state."""
         self._timer.stop()
         t = time.perf_counter()
+        pose, kwargs = self.request.evaluate_args()
         try:
-            state = hipviz.evaluate(self.model, dict(self.pose), **self.evaluate_kwargs())
+            state = hipviz.evaluate(self.model, pose, **kwargs)
         except (ValueError, KeyError) as exc:
             self.error.emit(str(exc))
             return self.state
@@ -182,21 +193,11 @@ class ViewModel(QObject):
 
     # -- persistence ---------------------------------------------------------------------
     def to_dict(self) -> dict:
-        return {"pose": dict(self.pose), "options": dict(self.options), "driven": self.driven}
+        return {**self.request.to_dict(), "driven": self.driven}
 
     def from_dict(self, data: dict) -> None:
         """Restore from :meth:`to_dict` output, ignoring anything unknown or malformed."""
-        pose = {k: float(v) for k, v in (data.get("pose") or {}).items()
-                if k in self.pose and isinstance(v, (int, float))}
-        opts = {}
-        for k, v in (data.get("options") or {}).items():
-            if k in DEFAULT_OPTIONS and (v is None or isinstance(v, type(DEFAULT_OPTIONS[k])) or
-                                         (k == "movement" and isinstance(v, str))):
-                opts[k] = v
-        if opts.get("posture") not in (None, *self.model.postures):
-            opts.pop("posture")
-        if "movement" in opts and opts["movement"] not in MOVEMENT_LABELS:
-            opts.pop("movement")
         if data.get("driven") in HIP_KEYS:
             self.driven = data["driven"]
-        self.set_request(pose, **opts)
+        self.request.from_dict(data)
+        self._changed()

@@ -7,14 +7,11 @@ more when it stops.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QElapsedTimer, QEvent, QTimer
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox
 
 import hipviz
 from hipviz.core.pose import PELVIS_ANGLES
-from hipviz.io.scenes import SceneError, load_scene, shipped_scenes
 from hipviz.render import RenderStyle
 
 from . import actions, colouring, session
@@ -22,6 +19,7 @@ from ._compat import protect_singletons
 from .controls import ControlsPanel
 from .export import ExportDialog, copy_image, save_image_interactive
 from .info_card import InfoCard
+from .lessons import Lessons
 from .muscle_list import MuscleList
 from .panels import COMPACT_BELOW, Panels
 from .player import ScenePlayer
@@ -41,16 +39,6 @@ _PANEL_TRAILING_MS = 120
 #: Legend text height of the 3D view in the normal window (per 1000 px of view height); the
 #: view shares the window with panels, so it is smaller than in pictures or projector mode.
 _NORMAL_FONT = 17.0
-
-
-def _shipped() -> list[tuple[str, str]]:
-    out = []
-    for path in shipped_scenes():
-        try:
-            out.append((str(path), load_scene(path).title))
-        except SceneError:
-            continue
-    return out
 
 
 class MainWindow(QMainWindow):
@@ -74,7 +62,6 @@ class MainWindow(QMainWindow):
         self.prefs = self.store.preferences()
         self.vm = ViewModel(self.model, self)
         self.player = ScenePlayer(self.vm, self)
-        self.scene_path: str | None = None
         self.view = View3D(self.model, style=self.render_style(), parent=self)
         self.setCentralWidget(self.view)
         self.setDockOptions(QMainWindow.AllowTabbedDocks | QMainWindow.AllowNestedDocks)
@@ -83,9 +70,10 @@ class MainWindow(QMainWindow):
         self.muscle_list = MuscleList(self.model, drawn={k[1] for k in self.view.scene.bundle_actors})
         self.info = InfoCard(self.model)
         self.plot = MomentArmPlot(self.model)
+        self.lessons = Lessons(self)
         self.panels = Panels(self, {"pose": self.controls, "readouts": self.readouts, "muscles": self.muscle_list,
-                                    "info": self.info, "plot": self.plot})
-        shipped = _shipped()
+                                    "info": self.info, "plot": self.plot, "lessons": self.lessons.browser})
+        shipped = self.lessons.read_folder()
         actions.build_actions(self)
         actions.build_menus(self)
         actions.fill_scene_menu(self, shipped)
@@ -127,7 +115,7 @@ class MainWindow(QMainWindow):
         self.view.clicked.connect(self._on_view_click)
         self.view.hovered.connect(self._on_hover)
         self.muscle_list.visibility_changed.connect(self.view.set_muscle_visible)
-        self.muscle_list.solo_changed.connect(self.view.solo)
+        self.muscle_list.solo_changed.connect(self._on_solo)
         self.muscle_list.selected.connect(lambda mid: vm.select(None if mid is None else (vm.options["side"][0], mid)))
         self.plot.pose_clicked.connect(vm.set_angle)
         self.player.step_changed.connect(self._on_step)
@@ -180,7 +168,7 @@ class MainWindow(QMainWindow):
             for mid, bn in zip(ms.muscle_ids, ms.bundle_names) if ms is not None else ():
                 if (c, mid, bn) in drawn:
                     colors.setdefault(mid, self.view.scene.bundle_color((c, mid, bn)))
-        self.muscle_list.update_state(state, colors, mode=self.prefs.colour)
+        self.muscle_list.update_state(state, colors, mode=self.colour_mode())
         self.info.show_muscle(state, self.vm.selected)
         self.plot.update_state(state)
 
@@ -202,8 +190,12 @@ class MainWindow(QMainWindow):
             second += " \N{EN DASH} the pelvis moves"
         self.view.set_caption(f"{first}\n{second}")
 
+    def _on_solo(self, mid) -> None:
+        self.view.solo(mid)
+        self.lessons.apply_emphasis()  # a muscle shown alone lifts a lesson step's focus
+
     def _on_selection(self, sel) -> None:
-        self.view.highlight(sel)
+        self.lessons.apply_emphasis()
         self.info.show_muscle(self.vm.state, sel)
         self.plot.set_selection(sel)
         self.muscle_list.set_current(sel[1] if sel else None)
@@ -230,6 +222,19 @@ class MainWindow(QMainWindow):
             self.vm.evaluate_now()
         self.view.set_view(name)
 
+    def show_view(self, name: str) -> None:
+        """Move the camera to a preset for a lesson step (the user's saved preset is kept)."""
+        if self.vm.pending:
+            self.vm.evaluate_now()
+        self.view.set_view(name)
+
+    def show_lessons(self) -> None:
+        """Bring the *Lessons* panel to the front."""
+        dock = self.panels.docks["lessons"]
+        dock.show()
+        dock.raise_()
+        self.lessons.browser.list.setFocus()
+
     def set_orthographic(self, on: bool) -> None:
         self.prefs.orthographic = bool(on)
         self.view.set_orthographic(bool(on))
@@ -238,7 +243,8 @@ class MainWindow(QMainWindow):
         """The 3D look from the preferences (and projector mode)."""
         p = self.prefs
         thick = {} if p.force_thickness else {"tube_force_k": 0.0, "tube_radius_mm": 3.2}
-        colour = colouring.style_colour(p, getattr(getattr(self, "player", None), "scene", None), self.model)
+        scene = getattr(getattr(self, "player", None), "scene", None)
+        colour = colouring.style_colour(p, scene, self.model, mode=self.colour_mode())
         if getattr(self, "presentation", None) is not None and self.presentation.active:
             dark = p.presentation_background == "dark"
             return RenderStyle.presentation_style(dark=dark, show_caption=True, **thick, **colour)
@@ -257,17 +263,32 @@ class MainWindow(QMainWindow):
         self.refresh_caption()
         self.sync_pref_actions()
 
+    def colour_mode(self) -> str:
+        """The colouring drawn now: a loaded lesson's (or what was chosen during it), else the user's."""
+        lessons = getattr(self, "lessons", None)
+        return colouring.shown_mode(self.prefs, getattr(getattr(self, "player", None), "scene", None),
+                                    None if lessons is None else lessons.colour_override)
+
     def set_colour(self, mode: str) -> None:
-        """Colour working muscles by ``"effort"`` (activation) or ``"share"`` (part of the moment)."""
+        """Colour working muscles by ``"effort"`` (activation) or ``"share"`` (part of the moment).
+
+        While a lesson that sets its own colouring is loaded, the choice lasts as long as the
+        lesson; otherwise it is the user's preference.
+        """
         if mode not in colouring.COLOUR_MODES:
             raise ValueError(f"colour must be one of {', '.join(colouring.COLOUR_MODES)}, not {mode!r}")
-        self.set_pref(colour=mode)
+        if colouring.lesson_owns_colour(self.player.scene):
+            self.lessons.colour_override = mode
+            self.apply_style()
+            self.sync_pref_actions()
+        else:
+            self.set_pref(colour=mode)
         self.update_panels()
         self._colour_status()
 
     def toggle_colour(self) -> None:
         """Effort <-> share (``C``)."""
-        self.set_colour(colouring.other_mode(self.prefs.colour))
+        self.set_colour(colouring.other_mode(self.colour_mode()))
 
     def set_fixed_scale(self, on: bool) -> None:
         """Fix the colour scale (``F``; 100 % outside a lesson) or let it follow each pose."""
@@ -276,7 +297,8 @@ class MainWindow(QMainWindow):
 
     def _colour_status(self) -> None:
         scene = self.player.scene
-        self.statusBar().showMessage(colouring.status_text(self.prefs, scene, self.view.base_style.activation_scale), 6000)
+        self.statusBar().showMessage(colouring.status_text(self.prefs, scene, self.view.base_style.activation_scale,
+                                                           mode=self.colour_mode()), 6000)
 
     def set_presentation_dark(self, on: bool) -> None:
         self.set_pref(presentation_background="dark" if on else "white")
@@ -285,11 +307,12 @@ class MainWindow(QMainWindow):
 
     def sync_pref_actions(self) -> None:
         p = self.prefs
+        mode = self.colour_mode()
         for act, value in ((self.act_dark, p.background == "dark"), (self.act_force, p.force_thickness),
                            (self.act_smooth, p.smooth_when_idle), (self.act_caption, p.show_caption),
                            (self.act_pres_background, p.presentation_background == "dark"),
                            (self.act_ortho, p.orthographic),
-                           (self.act_colour["effort"], p.colour != "share"), (self.act_colour["share"], p.colour == "share"),
+                           (self.act_colour["effort"], mode != "share"), (self.act_colour["share"], mode == "share"),
                            (self.act_fixed_scale, colouring.scale_is_fixed(p, self.player.scene))):
             act.blockSignals(True)
             act.setChecked(value)
@@ -308,43 +331,19 @@ class MainWindow(QMainWindow):
         else:
             self.vm.select(None)
 
-    # -- scenes --------------------------------------------------------------------------
+    # -- scenes ------------------------------------------------------------------------
+    @property
+    def scene_path(self) -> str | None:
+        """The loaded lesson's file, or None."""
+        return self.lessons.path
+
     def load_scene(self, path: str | None, step: int = 0) -> bool:
-        """Load a scene file (None closes the scene); shows a message on errors."""
-        if path is None:
-            self.scene_path = None
-            self.player.unload()
-            self.scene_combo.setCurrentIndex(0)
-            self.refresh_caption()
-            self.apply_style()  # the lesson's colour scale no longer applies
-            self.sync_pref_actions()
-            return True
-        try:
-            scene = load_scene(path, postures=self.model.postures)
-        except SceneError as exc:
-            QMessageBox.warning(self, "hipviz", str(exc))
-            return False
-        self.scene_path = str(path)
-        if scene.colour is not None:
-            self.prefs.colour = scene.colour
-        self.player.load(scene)
-        self.apply_style()  # the lesson's colouring and its one colour scale for every step
-        self.sync_pref_actions()
-        if step:
-            self.player.goto(step, animate=False)
-        j = self.scene_combo.findData(str(path))
-        if j < 0:
-            self.scene_combo.addItem(scene.title, str(path))
-            j = self.scene_combo.count() - 1
-        self.scene_combo.setCurrentIndex(j)
-        self.statusBar().showMessage(f"Scene: {scene.title} \N{EN DASH} {scene.description}", 10000)
-        return True
+        """Load a lesson file (None closes it); a dialog says why one cannot be loaded."""
+        return self.lessons.load(path, step)
 
     def open_scene_dialog(self) -> None:
-        folder = str(Path(self.scene_path).parent) if self.scene_path else ""
-        path, _ = QFileDialog.getOpenFileName(self, "Open scene", folder, "Scenes (*.toml)")
-        if path:
-            self.load_scene(path)
+        """*Open lesson file...*"""
+        self.lessons.open_dialog()
 
     def step(self, delta: int) -> None:
         """Next (+1) or previous (-1) step of the loaded scene."""
