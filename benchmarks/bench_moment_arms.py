@@ -41,10 +41,16 @@ def main(n_poses: int = 10_000) -> None:
     one = best_of(lambda: path_kinematics(ps, q[:1], knee[:1]), 50)
     one_paths = best_of(lambda: path_kinematics(ps, q[:1], knee[:1], with_paths=True), 50)
     full = best_of(lambda: hipviz.evaluate(model, {"flexion": 45, "knee": 30}), 20)
+    deg = {"flexion": np.degrees(q[:, 0]), "adduction": np.degrees(q[:, 1]), "rotation": np.degrees(q[:, 2]),
+           "knee": np.degrees(knee)}
+    api = best_of(lambda: hipviz.moment_arms(model, deg), 5)
+    api_per = api / (n_poses * ps.n_bundles) * 1e6
     print(f"bundles per side:                 {ps.n_bundles}")
     print(f"sweep {n_poses} poses x {ps.n_bundles} bundles:  {sweep * 1e3:8.1f} ms")
     print(f"per bundle-pose:                  {per:8.3f} us  (target <= 1 us; "
           f"{REFERENCE_ENGINE_US / per:,.0f}x faster than a {REFERENCE_ENGINE_US:.0f} us/bundle-pose engine)")
+    print(f"public hipviz.moment_arms():      {api_per:8.3f} us per bundle-pose  (target <= 1 us; "
+          f"{api * 1e3:.1f} ms for the sweep)")
     print(f"one pose, all bundles, numbers:   {one * 1e3:8.3f} ms  (target well under 1 ms)")
     print(f"one pose, all bundles, with paths:{one_paths * 1e3:8.3f} ms")
     print(f"evaluate(): one pose, both sides, paths, landmarks-free: {full * 1e3:8.3f} ms")

@@ -14,6 +14,7 @@ from .core.evaluate import evaluate
 from .core.model import Model, load_model
 from .core.pose import PoseBatch, PoseError, make_poses
 from .core.state import State
+from .core.sweep import MomentArms, moment_arms
 
 __version__ = "0.1.0"
-__all__ = ["load_model", "evaluate", "make_poses", "Model", "State", "PoseBatch", "PoseError", "__version__"]
+__all__ = ["load_model", "evaluate", "moment_arms", "MomentArms", "make_poses", "Model", "State", "PoseBatch", "PoseError", "__version__"]

@@ -133,42 +133,92 @@ def cmd_moment_arms(argv: list[str]) -> int:
                 description="Moment arms (cm) and lengths of every muscle bundle, for one pose or a file of poses.")
     add_pose_flags(p)
     _common(p)
-    p.add_argument("--poses", metavar="FILE.csv", help="CSV of poses: header flexion,adduction,rotation,knee (degrees), one pose per row")
+    p.add_argument("--poses", metavar="FILE.csv",
+                   help="CSV of poses: header flexion,adduction,rotation,knee (degrees) or any coordinate names, one pose "
+                        "per row; read, computed and written a few thousand poses at a time, whatever the file's length")
     p.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default: csv)")
     args = p.parse_args(argv)
-    from ..io.pose_table import PoseFileError, read_pose_csv
-    if args.poses:
+    import hipviz
+    import numpy as np
+    from ..core.pose import resolve_name
+    from ..io.pose_table import PoseFileError
+    from ..io.pose_stream import iter_pose_chunks
+
+    model = _model(args)
+    flags = _pose(args)
+    side = args.side
+    try:
+        model.posture(args.posture)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    ps = model.paths[side[0]]
+    B = ps.n_bundles
+    forces = [f"{f:.1f}" for f in ps.max_force]
+    warnings: list[str] = []
+
+    def sweep(pose: dict):
         try:
-            pose = read_pose_csv(args.poses)
+            ma = hipviz.moment_arms(model, pose, side=side, posture=args.posture)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        warnings.extend(w for w in ma.warnings if w not in warnings)
+        return ma
+
+    def chunks():
+        if not args.poses:
+            yield 0, sweep(flags)
+            return
+        first = 0
+        try:
+            for block in iter_pose_chunks(args.poses):
+                if first == 0:  # a flag for a coordinate the file also gives: which one is meant?
+                    given = {resolve_name(k, side)[0]: k for k in block}
+                    for k in flags:
+                        if resolve_name(k, side)[0] in given:
+                            raise UserError(f"--{k.replace('_', '-')} and the column {given[resolve_name(k, side)[0]]!r} "
+                                            f"of {args.poses} both set {resolve_name(k, side)[0]}; give it once")
+                n = next(iter(block.values())).size
+                pose = {**block, **{k: np.full(n, v) for k, v in flags.items()}}
+                yield first, sweep(pose)
+                first += n
         except PoseFileError as exc:
             raise UserError(str(exc)) from None
-        pose.update({k: v for k, v in _pose(args).items() if k not in pose})
-    else:
-        pose = _pose(args)
-    state = _evaluate(_model(args), pose, args, with_paths=False)
-    ms = state.muscles[state.side]
-    rows = []
-    for i in range(state.n):
-        for b, (mid, bname) in enumerate(zip(ms.muscle_ids, ms.bundle_names)):
-            ma = ms.moment_arm[i, b] * 100
-            row = {"muscle": mid, "bundle": bname, "max_force_n": round(float(ms.max_force[b]), 1),
-                   "flexion_cm": round(float(ma[0]), 4), "adduction_cm": round(float(ma[1]), 4),
-                   "rotation_cm": round(float(ma[2]), 4), "length_cm": round(float(ms.length[i, b] * 100), 4)}
-            if args.format == "json":
-                row["knee_cm"] = round(float(ma[3]), 4)
-            if args.poses:
-                row = {"pose": i, **row}
-            rows.append(row)
-    for w in state.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+
+    out = sys.stdout
     if args.format == "json":
-        json.dump({"side": "right" if state.side == "r" else "left", "rows": rows, "warnings": state.warnings}, sys.stdout)
-        sys.stdout.write("\n")
-    else:
-        cols = (("pose",) if args.poses else ()) + CSV_COLUMNS
-        w = csv.DictWriter(sys.stdout, fieldnames=cols, lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
+        rows = []
+        for first, ma in chunks():
+            for i in range(ma.n):
+                for b in range(B):
+                    a_cm = ma.moment_arm[i, b] * 100
+                    row = {"muscle": ma.muscle_ids[b], "bundle": ma.bundle_names[b], "max_force_n": float(forces[b]),
+                           "flexion_cm": round(float(a_cm[0]), 4), "adduction_cm": round(float(a_cm[1]), 4),
+                           "rotation_cm": round(float(a_cm[2]), 4), "length_cm": round(float(ma.length[i, b] * 100), 4),
+                           "knee_cm": round(float(a_cm[3]), 4)}
+                    rows.append({"pose": first + i, **row} if args.poses else row)
+        for w in warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        json.dump({"side": side, "rows": rows, "warnings": warnings}, out)
+        out.write("\n")
+        return 0
+    cols = (("pose",) if args.poses else ()) + CSV_COLUMNS
+    blocks = chunks()
+    head = next(blocks)  # the first chunk is read (and checked) before anything is written
+    out.write(",".join(cols) + "\n")
+    # one format string per pose: every bundle's row, its names and force already in place
+    lead = "%d," if args.poses else ""
+    row_fmt = "".join(f"{lead}{m},{bn},{f},%.4f,%.4f,%.4f,%.4f\n"
+                      for m, bn, f in zip(ps.muscle_ids, ps.bundle_names, forces))
+    import itertools
+    for first, ma in itertools.chain([head], blocks):
+        numbers = np.concatenate([ma.moment_arm[:, :, :3] * 100, ma.length[:, :, None] * 100], axis=2)  # (n, B, 4)
+        if args.poses:
+            idx = np.broadcast_to((first + np.arange(ma.n))[:, None, None], (ma.n, B, 1)).astype(float)
+            numbers = np.concatenate([idx, numbers], axis=2)
+        flat = numbers.reshape(ma.n, -1)
+        out.write("".join(row_fmt % tuple(r) for r in flat.tolist()))
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
     return 0
 
 

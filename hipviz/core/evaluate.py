@@ -10,7 +10,7 @@ from .compensation import compensate
 from .contacts import PLACEMENT_TOLERANCE_M, closes_chain, contact_points, place_on_floor, resolve_contacts
 from .force_length import force_length_factor
 from .kinematics import segment_transforms
-from .model import Model
+from .model import Model, attach_length_ranges
 from .paths import PathSet, path_kinematics
 from .pose import PoseBatch, clamp_poses, make_poses, resolve_name
 from .rotations import LEFT_LUMBAR_SIGNS, MIRROR_POINT, MIRROR_Z, cardan_zxy_angles
@@ -188,6 +188,8 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
         poses, heights = _place(model, poses, post, cs, named, s, lock_pelvis, load_segments(body_mass_kg))
     transforms = segment_transforms(model.joints, poses, post.rotation)
     T_pel = transforms["pelvis"]
+    for c in ("r", "l"):
+        attach_length_ranges(model, c)
     muscles = {c: _muscle_state(model.paths[c], poses, c, T_pel, with_paths, False) for c in ("r", "l")}
     trunk = {c: _muscle_state(model.trunk_paths[c], poses, c, T_pel, with_paths, True) for c in ("r", "l")}
     thigh = {}

@@ -188,12 +188,17 @@ def assemble_model(landmarks: dict, meshes: dict, *, muscle_dir=None) -> Model:
         model.canonical[s] = canonical_landmarks(landmarks, s)
         model.paths[s] = compile_paths(specs, model.canonical[s])
         model.trunk_paths[s] = compile_paths(trunk, model.canonical[s])
-        _attach_length_ranges(model, s)
     return model
 
 
-def _attach_length_ranges(model: Model, s: str) -> None:
-    """Shortest and longest lengths of every bundle over the joints' ranges (for force-length)."""
+def attach_length_ranges(model: Model, s: str) -> None:
+    """Shortest and longest lengths of every bundle over the joints' ranges (for force-length).
+
+    Computed the first time a force capacity is needed (a few tenths of a second), not when the
+    model loads, so that a moment-arm sweep never pays for it.
+    """
+    if model.paths[s].shortest is not None:
+        return
     r = model.ranges
     rng = {"flexion": r[f"hip_flexion_{s}"], "adduction": r[f"hip_adduction_{s}"],
            "rotation": r[f"hip_rotation_{s}"], "knee": r[f"knee_flexion_{s}"]}
