@@ -302,7 +302,7 @@ def test_presentation_mode_hides_panels_enlarges_text_and_keys_work(fresh, qapp,
     from PySide6.QtCore import Qt
 
     w = fresh
-    w.load_scene(str(ROOT / "scenes" / "01_standing_knee_lift.toml"))
+    w.load_scene(str(ROOT / "scenes" / "04_high_knee_lift.toml"))
     normal_font = w.view.base_style.font_size
     qtbot.keyClick(w, Qt.Key_F5)
     assert w.presentation.active
@@ -335,7 +335,7 @@ def test_slow_motion_stretches_the_glide(fresh, qapp, qtbot):
     from PySide6.QtCore import QElapsedTimer, Qt
 
     w = fresh
-    w.load_scene(str(ROOT / "scenes" / "01_standing_knee_lift.toml"))
+    w.load_scene(str(ROOT / "scenes" / "04_high_knee_lift.toml"))
     w.player.set_slow(1.0)
     w.player.goto(1)
     assert w.player._duration == pytest.approx(2.0)
@@ -423,7 +423,7 @@ def test_colour_mode_and_fixed_scale_toggle_persist_and_a_lesson_fixes_the_scale
     # a lesson: its colouring, one scale for every step, the toggle shown on and locked
     qtbot.keyClick(w, Qt.Key_F)
     w.set_colour("effort")
-    w.load_scene(str(ROOT / "scenes" / "02_piriformis_reversal.toml"))
+    w.load_scene(str(ROOT / "scenes" / "17_rotation_reversal.toml"))
     # the lesson's colouring is shown; the user's preference is kept for after the lesson
     assert w.colour_mode() == "share" and w.view.base_style.colour == "share" and w.act_colour["share"].isChecked()
     assert w.prefs.colour == "effort"

@@ -144,7 +144,7 @@ def test_render_a_lesson_step_uses_its_colouring_and_fixed_scale(tmp_path, capsy
     seen = []
     monkeypatch.setattr(hipviz.render, "render_png", lambda state, path, **kw: seen.append(kw))
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    scene = os.path.join(root, "scenes", "02_piriformis_reversal.toml")
+    scene = os.path.join(root, "scenes", "17_rotation_reversal.toml")
     for step in ("1", "3"):
         code, _, err = run(capsys, "render", "--scene", scene, "--step", step, "-o", str(tmp_path / f"s{step}.png"))
         assert code == 0, err
@@ -152,7 +152,7 @@ def test_render_a_lesson_step_uses_its_colouring_and_fixed_scale(tmp_path, capsy
     assert seen[0]["style"].activation_scale == seen[1]["style"].activation_scale == pytest.approx(0.5)
     assert "piriformis" in seen[1]["caption"]
     code, _, err = run(capsys, "render", "--scene", scene, "--step", "9", "-o", str(tmp_path / "x.png"))
-    assert code == 2 and "--step: expected 1 to 3" in err
+    assert code == 2 and "--step: expected 1 to 6" in err
 
 
 @pytest.mark.parametrize("argv,words", [

@@ -226,7 +226,7 @@ def test_a_lessons_colour_does_not_outlive_it(fresh, qapp, qtbot):
 
     w = fresh
     w.set_colour("effort")
-    w.load_scene(str(ROOT / "scenes" / "02_piriformis_reversal.toml"))  # colour = "share"
+    w.load_scene(str(ROOT / "scenes" / "17_rotation_reversal.toml"))  # colour = "share"
     assert w.view.base_style.colour == "share" and w.colour_mode() == "share"
     qtbot.keyClick(w, Qt.Key_C)  # during the lesson: the lesson's colouring only
     assert w.view.base_style.colour == "effort" and w.prefs.colour == "effort"
@@ -234,9 +234,9 @@ def test_a_lessons_colour_does_not_outlive_it(fresh, qapp, qtbot):
     assert w.view.base_style.colour == "share"
     w.save_settings()
     assert Store(w.store.q).preferences().colour == "effort"
-    w.load_scene(str(ROOT / "scenes" / "01_standing_knee_lift.toml"))  # no colour of its own
+    w.load_scene(str(ROOT / "scenes" / "04_high_knee_lift.toml"))  # no colour of its own
     assert w.view.base_style.colour == "effort" and w.act_colour["effort"].isChecked()
-    w.load_scene(str(ROOT / "scenes" / "02_piriformis_reversal.toml"))
+    w.load_scene(str(ROOT / "scenes" / "17_rotation_reversal.toml"))
     w.load_scene(None)
     assert w.view.base_style.colour == "effort" and w.prefs.colour == "effort"
     assert np.all([w.act_colour["effort"].isChecked(), not w.act_colour["share"].isChecked()])
