@@ -199,6 +199,23 @@ def _closed_chain_demand(state: State, c: str, segs: SegmentParameters, geom: di
     return out
 
 
+#: Lumbar flexion (fraction of its range) where the passive tissues start to hold the trunk, and
+#: the extension moment (N m) they give at full flexion.
+LUMBAR_PASSIVE_ONSET, LUMBAR_PASSIVE_NM = 0.6, 80.0
+
+
+def lumbar_passive_extension(state: State) -> np.ndarray:
+    """Extension moment (n,) N m the stretched posterior tissues give in lumbar flexion.
+
+    Zero up to 60 % of the lumbar spine's flexion range, rising linearly to 80 N m at full
+    flexion: the flexion-relaxation of a forward fold, where the back extensors go quiet.
+    """
+    lo, hi = np.radians(state.model.ranges["lumbar_flexion"])
+    onset = LUMBAR_PASSIVE_ONSET * hi
+    x = np.clip((state.poses["lumbar_flexion"] - onset) / (hi - onset), 0.0, 1.0)
+    return LUMBAR_PASSIVE_NM * x
+
+
 #: A joint within this much of the end of its range (degrees) rests on its ligaments and bony stop.
 STOP_MARGIN_DEG = 2.0
 
@@ -364,6 +381,11 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
     size = np.linalg.norm(motion, axis=1, keepdims=True)
     d_L = np.where(size > 1e-9, motion / np.maximum(size, 1e-9), 0.0)
     tau_L += TRUNK_EFFORT_NM * np.minimum(size / 10.0, 1.0) * d_L
+    # flexion-relaxation: near full lumbar flexion the stretched posterior ligaments, fascia and
+    # discs hold the trunk and the back extensors fall silent (Floyd & Silver 1955; McGill 2007)
+    passive = lumbar_passive_extension(state)
+    tau_L[:, 0] = np.where(tau_L[:, 0] < 0, np.minimum(tau_L[:, 0] + passive, 0.0), tau_L[:, 0])
+    state.extra["lumbar_passive_nm"] = passive
     if c == "l":  # back to the real (right-handed) lumbar coordinates
         tau_L = tau_L * LEFT_LUMBAR_SIGNS
         d_L = d_L * LEFT_LUMBAR_SIGNS
