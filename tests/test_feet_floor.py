@@ -329,12 +329,14 @@ def test_scenes_start_in_room_views(scene):
 
 @pytest.mark.parametrize("posture", ["standing", "supine", "side_lying", "quadruped", "tall_kneeling", "half_kneeling"])
 def test_room_views_frame_the_whole_body_with_a_small_margin(scene, model, posture):
+    # what the camera fits: the pelvis and the moving leg, the whole body when both legs rest
     state = hipviz.evaluate(model, {}, posture=posture)
     scene.update(state)
+    assert scene.whole_body() == (state.contacts.legs() >= {"r", "l"})
     w, h = SIZE
     for view in VIEWS:
         scene.set_view(view)
-        xy = to_screen(scene, scene.scene_points()[::11])
+        xy = to_screen(scene, scene.focus_points()[::11])
         inside = (xy[:, 0] >= 0) & (xy[:, 0] <= w) & (xy[:, 1] >= 0) & (xy[:, 1] <= h)
         assert inside.all(), f"{posture}, {view}: body clipped"
         assert xy[:, 0].min() > 0.01 * w and xy[:, 1].min() > 0.01 * h and xy[:, 1].max() < 0.99 * h, \

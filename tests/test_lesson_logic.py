@@ -172,11 +172,11 @@ def test_glide_covers_both_postures_and_ends_on_the_step(model):
     assert glide_pose({"a": 1.0}, {"b": 2.0}, 0.5) == {"a": 1.0, "b": 2.0}
 
 
-def test_emphasis_selection_first_one_highlighted_several_shown_alone():
+def test_emphasis_selection_first_one_or_several_highlighted_the_rest_faded_not_hidden():
     drawn = {"iliopsoas", "rectus_femoris", "sartorius"}
     assert emphasis(None, (), "right", drawn) == (None, None)
     assert emphasis(None, ["iliopsoas"], "left", drawn) == (("l", "iliopsoas"), None)
-    assert emphasis(None, ["iliopsoas", "rectus_femoris"], "right", drawn) == (None, {"iliopsoas", "rectus_femoris"})
+    assert emphasis(None, ["iliopsoas", "rectus_femoris"], "right", drawn) == (("r", ("iliopsoas", "rectus_femoris")), None)
     assert emphasis(("r", "sartorius"), ["iliopsoas", "rectus_femoris"], "right", drawn) == (("r", "sartorius"), None)
     assert emphasis(None, ["iliopsoas", "rectus_femoris"], "right", drawn, solo="sartorius") == (None, None)
     assert emphasis(None, ["erector_spinae"], "right", drawn) == (None, None)  # not drawn: listed only

@@ -66,7 +66,7 @@ def test_bad_pose_input_gives_clear_errors(model):
         hipviz.evaluate(model, {"flexion": [1, 2, 3], "knee": [1, 2]})
     with pytest.raises(ValueError, match="unknown posture 'sitting'"):
         hipviz.evaluate(model, {}, posture="sitting")
-    with pytest.raises(ValueError, match="side must be"):
+    with pytest.raises(ValueError, match="side: expected 'right' or 'left'"):
         hipviz.evaluate(model, {}, side="middle")
 
 

@@ -1,11 +1,24 @@
-"""Report how far each muscle path runs inside the bone meshes, over a set of poses.
+"""How far each muscle path runs inside the bone meshes, over the joints' whole range.
 
-Run from the repository root: ``python tools/check_paths.py``. For tuning muscle data:
-prints, per bundle, the worst depth (mm) of path samples inside any bone and the pose.
+Run from the repository root: ``python tools/check_paths.py [--tolerance-mm 3]``. Prints, per
+bundle, the worst depth (mm) of its path inside any bone and the pose where it happens, over a
+grid of hip flexion, adduction, rotation and knee flexion that spans every range (600 poses),
+and how many bundle-poses pass deeper than 10 mm and than the tolerance. ``tests/test_paths_outside_bone.py``
+runs the same measurement with a 3 mm tolerance.
+
+How the depth is measured: each bone mesh is voxelised once at 1 mm (scan lines along z, inside
+where a line has crossed the surface an odd number of times) and the distance of every inside
+voxel to the nearest outside one is taken (``scipy.ndimage.distance_transform_edt``); path samples
+every 2 mm are looked up in that grid with trilinear interpolation. The depths are good to about
+half a millimetre, far inside the 3 mm tolerance, and the 600 poses take a few seconds instead of
+minutes of exact point-to-mesh distances.
 """
 from __future__ import annotations
 
+import argparse
+import itertools
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -13,56 +26,144 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import hipviz  # noqa: E402
 
-POSES = [
-    {}, {"flexion": 45}, {"flexion": 90}, {"flexion": 110}, {"flexion": -20},
-    {"adduction": -40}, {"adduction": 25}, {"rotation": 35}, {"rotation": -40},
-    {"flexion": 90, "rotation": -40}, {"flexion": 90, "knee": 90}, {"knee": 120},
-    {"flexion": 100, "adduction": -30},
-]
+#: The grid of poses: every range's ends and points between (degrees).
+GRID = {
+    "flexion": (-20, 0, 30, 60, 90, 110),
+    "adduction": (-45, -25, 0, 15, 30),
+    "rotation": (-45, -20, 0, 20, 40),
+    "knee": (0, 45, 90, 140),
+}
+#: The bones the right side's muscles could pass through. Not the left femur: with the right
+#: thigh adducted 30 deg in front of the standing left leg the two thighs overlap, which is the
+#: pose (the legs would cross), not a path through its own bones.
+BONES = ("pelvis", "femur_r", "tibia_r")
+PITCH = 1e-3  # m
 
 
-def inside_depth(meshes, state, i: int, side: str = "r", step: float = 0.004):
-    """Per bundle: the largest depth (m) of a path sample inside any bone mesh."""
-    import pyvista as pv
+def grid_poses(grid: dict = GRID) -> dict[str, np.ndarray]:
+    """Every combination of ``grid``'s values, as pose arrays (degrees)."""
+    combos = np.array(list(itertools.product(*grid.values())), float)
+    return {k: combos[:, j] for j, k in enumerate(grid)}
+
+
+def _inside_mask(vertices: np.ndarray, faces: np.ndarray, lo: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
+    """Voxels (centres ``lo + index * PITCH``) inside a closed mesh, by ray parity along z."""
+    tri = vertices[faces]
+    # columns slightly off the grid lines, so that no ray runs exactly through an edge or vertex
+    xy = (tri[:, :, :2] - lo[:2]) / PITCH - np.array([0.1234567, 0.2345678])
+    i0 = np.ceil(xy.min(axis=1)).astype(int)
+    i1 = np.floor(xy.max(axis=1)).astype(int)
+    nx = np.clip(i1[:, 0] - i0[:, 0] + 1, 0, None)
+    ny = np.clip(i1[:, 1] - i0[:, 1] + 1, 0, None)
+    counts = nx * ny
+    t = np.repeat(np.arange(len(tri)), counts)
+    k = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    px = i0[t, 0] + k // ny[t]
+    py = i0[t, 1] + k % ny[t]
+    a, b, c = xy[t, 0], xy[t, 1], xy[t, 2]
+    p = np.column_stack([px, py]).astype(float)
+
+    def edge(u, v, w):
+        return (v[:, 0] - u[:, 0]) * (w[:, 1] - u[:, 1]) - (v[:, 1] - u[:, 1]) * (w[:, 0] - u[:, 0])
+
+    area = edge(a, b, c)
+    wa, wb, wc = edge(b, c, p), edge(c, a, p), edge(a, b, p)
+    hit = (np.sign(wa) == np.sign(area)) & (np.sign(wb) == np.sign(area)) & (np.sign(wc) == np.sign(area)) & (area != 0)
+    t, px, py = t[hit], px[hit], py[hit]
+    w = np.column_stack([wa[hit], wb[hit], wc[hit]]) / area[hit, None]
+    z = (np.einsum("ij,ij->i", w, tri[t, :, 2]) - lo[2]) / PITCH
+    col = px * shape[1] + py
+    order = np.lexsort((z, col))
+    col, z = col[order], z[order]
+    # pair the crossings of each column: (1st, 2nd), (3rd, 4th) ... are inside
+    first = np.r_[True, col[1:] != col[:-1]]
+    rank = np.arange(len(col)) - np.maximum.accumulate(np.where(first, np.arange(len(col)), 0))
+    pair = (rank[:-1] % 2 == 0) & (col[1:] == col[:-1])
+    starts, ends, cols = z[:-1][pair], z[1:][pair], col[:-1][pair]
+    k0 = np.clip(np.ceil(starts).astype(int), 0, shape[2])
+    k1 = np.clip(np.floor(ends).astype(int) + 1, 0, shape[2])
+    diff = np.zeros((shape[0] * shape[1], shape[2] + 1), np.int32)
+    np.add.at(diff, (cols, k0), 1)
+    np.add.at(diff, (cols, k1), -1)
+    return (np.cumsum(diff[:, :-1], axis=1) > 0).reshape(shape)
+
+
+@lru_cache(maxsize=8)
+def depth_grid(mesh_path: str, origin: tuple[float, float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """``(lo, depth)``: how deep (m) each 1 mm voxel lies inside the bone; 0 outside.
+
+    The mesh is moved by ``-origin`` into its segment frame, as the renderer draws it.
+    """
+    import trimesh
+    from scipy import ndimage
+
+    mesh = trimesh.load(mesh_path, process=False)
+    v = np.asarray(mesh.vertices, float) - np.asarray(origin)
+    lo = v.min(axis=0) - 3 * PITCH
+    shape = tuple(int(s) for s in np.ceil((v.max(axis=0) + 3 * PITCH - lo) / PITCH) + 1)
+    inside = _inside_mask(v, np.asarray(mesh.faces), lo, shape)
+    # distance of an inside voxel centre to the nearest outside one, less the half voxel to the surface
+    depth = np.maximum(ndimage.distance_transform_edt(inside).astype(np.float32) * PITCH - PITCH / 2, 0.0)
+    return lo, depth * inside
+
+
+def sample_paths(paths: list[np.ndarray], step: float = 0.002) -> list[np.ndarray]:
+    """Each bundle's path (n, k, 3) resampled every ``step`` metres or less, end points left out
+    (the attachments sit on the bone): a list of (n, m, 3)."""
     out = []
-    for b, path in enumerate(state.muscles[side].paths):
-        p = path[i]
-        seg = np.diff(p, axis=0)
-        pts = [p[:1]]
-        for a, d in zip(p[:-1], seg):
-            k = max(int(np.linalg.norm(d) / step), 1)
-            pts.append(a + np.outer(np.arange(1, k + 1) / k, d))
-        pts = np.concatenate(pts)[1:-1]  # attachments themselves sit on the bone
-        worst = 0.0
-        for bone, mesh in meshes.items():
-            T = state.transforms[bone][i]
-            local = (pts - T[:3, 3]) @ T[:3, :3]
-            cloud = pv.PolyData(local)
-            sd = -cloud.compute_implicit_distance(mesh)["implicit_distance"]  # positive inside
-            worst = max(worst, float(sd.max()))
-        out.append(worst)
-    return np.array(out)
+    for p in paths:
+        seg = np.diff(p, axis=1)
+        reps = np.maximum(np.ceil(np.linalg.norm(seg, axis=-1).max(axis=0) / step).astype(int), 1)
+        pieces = [p[:, j:j + 1] + np.linspace(0, 1, r, endpoint=False)[None, :, None] * seg[:, j:j + 1]
+                  for j, r in enumerate(reps)]
+        out.append(np.concatenate(pieces, axis=1)[:, 1:])
+    return out
+
+
+def inside_depths(model, poses: dict, side: str = "r") -> np.ndarray:
+    """Depth (n_poses, n_bundles), metres, of the deepest path sample inside any bone."""
+    from scipy.ndimage import map_coordinates
+
+    from hipviz.render.bones import bone_origin
+
+    state = hipviz.evaluate(model, poses, side="right" if side == "r" else "left", place=False)
+    samples = sample_paths(state.muscles[side].paths)
+    n = state.n
+    worst = np.zeros((n, len(samples)))
+    for bone in BONES:
+        if bone not in model.mesh_files:
+            continue
+        lo, depth = depth_grid(str(model.mesh_files[bone]), tuple(float(x) for x in bone_origin(model, bone)))
+        T = state.transforms[bone]
+        for b, pts in enumerate(samples):
+            local = np.einsum("nij,nki->nkj", T[:, :3, :3], pts - T[:, None, :3, 3])
+            idx = ((local - lo) / PITCH).reshape(-1, 3).T
+            d = map_coordinates(depth, idx, order=1, mode="constant", cval=0.0).reshape(local.shape[:2])
+            worst[:, b] = np.maximum(worst[:, b], d.max(axis=1))
+    return worst
+
+
+def report(model, *, tolerance_mm: float = 3.0, grid: dict = GRID) -> tuple[np.ndarray, list]:
+    """Per bundle: the worst depth (mm) and its pose; prints the table and the counts."""
+    poses = grid_poses(grid)
+    d = inside_depths(model, poses) * 1000
+    ps = model.paths["r"]
+    k = d.argmax(axis=0)
+    where = [{name: float(poses[name][i]) for name in poses} for i in k]
+    for b, (m, name) in enumerate(zip(ps.muscle_ids, ps.bundle_names)):
+        flag = "  <-- over 10 mm" if d[k[b], b] > 10 else ("  <-- over tolerance" if d[k[b], b] > tolerance_mm else "")
+        pose = ", ".join(f"{n} {v:g}" for n, v in where[b].items())
+        print(f"{m:26s}{name:15s} {d[k[b], b]:5.1f} mm at {pose}{flag}")
+    print(f"{d.shape[0]} poses x {d.shape[1]} bundles: {int((d > 10).sum())} bundle-poses more than 10 mm inside bone, "
+          f"{int((d > tolerance_mm).sum())} more than {tolerance_mm:g} mm; deepest {d.max():.1f} mm")
+    return d.max(axis=0), where
 
 
 def main() -> None:
-    import pyvista as pv
-    model = hipviz.load_model()
-    meshes = {b: pv.read(p) for b, p in model.mesh_files.items() if b in ("pelvis", "femur_r", "tibia_r", "femur_l")}
-    worst = None
-    where = None
-    for pose in POSES:
-        st = hipviz.evaluate(model, pose)
-        d = inside_depth(meshes, st, 0)
-        if worst is None:
-            worst, where = d, [pose] * len(d)
-        else:
-            for b in np.flatnonzero(d > worst):
-                where[b] = pose
-            worst = np.maximum(worst, d)
-    ps = model.paths["r"]
-    for b, (m, name) in enumerate(zip(ps.muscle_ids, ps.bundle_names)):
-        flag = "  <--" if worst[b] > 0.01 else ""
-        print(f"{m:26s}{name:15s} {worst[b] * 1000:5.1f} mm at {where[b]}{flag}")
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--tolerance-mm", type=float, default=3.0)
+    args = p.parse_args()
+    report(hipviz.load_model(), tolerance_mm=args.tolerance_mm)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("PageUp, Left, Up", "Previous step of the scene (projector mode; PageUp always)"),
     ("P", "Play / pause the scene"),
     ("S", "Slow motion: 1x, 1/2x, 1/4x"),
+    ("M", "Play / pause a recorded motion (File > Open motion file...)"),
     ("Ctrl+L", "Lessons panel: pick a lesson, Enter opens it"),
     ("Ctrl+O", "Open a lesson file of your own"),
     ("Ctrl+S", "Save a picture of the 3D view"),
@@ -98,6 +99,15 @@ def build_actions(w) -> None:
                        checkable=True)
     w.act_smooth = _act(w, "Smooth edges when still", lambda on: w.set_pref(smooth_when_idle=bool(on)), checkable=True)
     w.act_caption = _act(w, "Caption in the 3D view", lambda on: w.set_pref(show_caption=bool(on)), checkable=True)
+    w.act_trunk_outline = _act(w, "Rib cage outline", lambda on: w.set_pref(trunk_outline=bool(on)), checkable=True,
+                               tip="A translucent rib cage where the trunk muscles end", name="act_trunk_outline")
+    w.names_group = QActionGroup(w)
+    w.act_names = {}
+    for n, text in ((0, "None"), (3, "3 most active"), (5, "5 most active"), (8, "8 most active")):
+        a = _act(w, text, lambda _=False, k=n: w.set_pref(muscle_names=k), checkable=True, name=f"act_names_{n}",
+                 tip="Names with leader lines on the most active muscles (and the selected ones)")
+        w.names_group.addAction(a)
+        w.act_names[n] = a
     w.act_restore = _act(w, "Restore defaults", w.restore_defaults,
                          tip="Forget the saved layout, look, scene and pose")
     w.act_shortcuts = _act(w, "Keyboard shortcuts", w.show_shortcuts, ["F1"])
@@ -147,7 +157,10 @@ def build_menus(w) -> None:
     pm = m.addMenu("Muscle group colours")
     for a in w.act_palettes.values():
         pm.addAction(a)
-    for a in (w.act_force, w.act_smooth, w.act_caption):
+    nm = m.addMenu("Names on the lit muscles")
+    for a in w.act_names.values():
+        nm.addAction(a)
+    for a in (w.act_force, w.act_trunk_outline, w.act_smooth, w.act_caption):
         m.addAction(a)
     m.addSeparator()
     w.panels_menu = m.addMenu("Panels")

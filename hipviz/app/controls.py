@@ -1,15 +1,44 @@
 """The controls panel: pose sliders with numeric boxes, pelvis lock, side, posture, movement."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import math
+
+from PySide6.QtCore import QPoint, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QPushButton, QSlider, QVBoxLayout, QWidget)
+                               QLabel, QPushButton, QSlider, QToolTip, QVBoxLayout, QWidget)
 
 from .viewmodel import ANGLES, MOVEMENT_LABELS, AngleSpec, ViewModel
 
-__all__ = ["AngleControl", "ControlsPanel"]
+__all__ = ["AngleControl", "AngleBox", "ControlsPanel"]
 
 _G = 9.81
+#: How long an out-of-range number box stays tinted and its message shows (milliseconds).
+_CLAMP_MS = 2500
+
+
+class AngleBox(QDoubleSpinBox):
+    """A number box that accepts any number typed, so that the control can clamp it *visibly*.
+
+    A plain ``QDoubleSpinBox`` refuses the keystroke that leaves its range: typing 200 in a
+    box that stops at 140 silently gives 20. This box takes 200; :class:`AngleControl` then
+    shows 140 and says why. The arrows and the wheel stop at the range's ends.
+    """
+
+    def __init__(self, lo: float, hi: float, parent=None) -> None:
+        super().__init__(parent)
+        self.lo, self.hi = float(lo), float(hi)
+        self.setRange(-9999.0, 9999.0)
+
+    def stepBy(self, steps: int) -> None:  # noqa: N802 - Qt API
+        self.setValue(min(max(self.value() + steps * self.singleStep(), self.lo), self.hi))
+
+    def stepEnabled(self):  # noqa: N802 - Qt API
+        flags = QDoubleSpinBox.StepEnabledFlag.StepNone
+        if self.value() < self.hi:
+            flags |= QDoubleSpinBox.StepEnabledFlag.StepUpEnabled
+        if self.value() > self.lo:
+            flags |= QDoubleSpinBox.StepEnabledFlag.StepDownEnabled
+        return flags
 
 
 def pretty(name: str) -> str:
@@ -21,6 +50,8 @@ class AngleControl(QWidget):
     """A label, a slider and a numeric box for one angle (degrees), kept in step."""
 
     value_changed = Signal(str, float)
+    #: ``(message)``: a value typed beyond the range was clamped (also shown at the box).
+    clamped = Signal(str)
 
     def __init__(self, spec: AngleSpec, joint_range: tuple[float, float] | None, parent=None) -> None:
         super().__init__(parent)
@@ -31,8 +62,7 @@ class AngleControl(QWidget):
         self.slider.setPageStep(10)
         self.slider.setSingleStep(1)
         self.slider.setObjectName(f"slider_{spec.key}")
-        self.box = QDoubleSpinBox()
-        self.box.setRange(spec.lo, spec.hi)
+        self.box = AngleBox(spec.lo, spec.hi)
         self.box.setDecimals(1)
         self.box.setSingleStep(1.0)
         self.box.setSuffix("\N{DEGREE SIGN}")
@@ -46,31 +76,58 @@ class AngleControl(QWidget):
             tip += f"\nJoint range {joint_range[0]:g}\N{DEGREE SIGN} to {joint_range[1]:g}\N{DEGREE SIGN}"
         for w in (self.label, self.slider, self.box):
             w.setToolTip(tip)
+        self.clamp_message = ""
+        self._untint = QTimer(self)
+        self._untint.setSingleShot(True)
+        self._untint.timeout.connect(lambda: self.box.setStyleSheet(""))
         self.slider.valueChanged.connect(self._from_slider)
         self.box.valueChanged.connect(self._from_box)
 
     def _from_slider(self, v: int) -> None:
-        self.box.blockSignals(True)
-        self.box.setValue(float(v))
-        self.box.blockSignals(False)
+        with QSignalBlocker(self.box):
+            self.box.setValue(float(v))
         self.value_changed.emit(self.spec.key, float(v))
 
     def _from_box(self, v: float) -> None:
-        self.slider.blockSignals(True)
-        self.slider.setValue(int(round(v)))
-        self.slider.blockSignals(False)
+        lo, hi = self.spec.lo, self.spec.hi
+        if not lo <= v <= hi:
+            v = self._clamp(v)
+        with QSignalBlocker(self.slider):
+            self.slider.setValue(int(round(v)))
         self.value_changed.emit(self.spec.key, float(v))
 
+    def _clamp(self, typed: float) -> float:
+        """Show the nearest value in range in the box and say so (tooltip, tint, ``clamped``)."""
+        lo, hi = self.spec.lo, self.spec.hi
+        v = min(max(typed, lo), hi)
+        with QSignalBlocker(self.box):
+            self.box.setValue(v)
+        deg = "\N{DEGREE SIGN}"
+        self.clamp_message = (f"{self.spec.label}: {typed:g}{deg} is beyond {lo:g}{deg} to {hi:g}{deg}, "
+                              f"so it is set to {v:g}{deg}")
+        self.box.setStyleSheet("QDoubleSpinBox { background: #FFE0A3; color: black; }")
+        self._untint.start(_CLAMP_MS)
+        if self.box.isVisible():
+            QToolTip.showText(self.box.mapToGlobal(QPoint(0, self.box.height())), self.clamp_message, self.box,
+                              self.box.rect(), _CLAMP_MS)
+        self.clamped.emit(self.clamp_message)
+        return v
+
     def set_value(self, v: float) -> None:
-        """Show ``v`` without emitting ``value_changed``."""
+        """Show ``v`` without emitting ``value_changed`` (values beyond the slider show at its end).
+
+        The signals are blocked only inside ``with`` blocks, so even a failure here never
+        leaves the slider deaf.
+        """
+        v = float(v)
+        if not math.isfinite(v):
+            return
+        v = min(max(v, self.spec.lo), self.spec.hi)
         if abs(self.box.value() - v) < 0.05:
             return
-        for w in (self.slider, self.box):
-            w.blockSignals(True)
-        self.box.setValue(v)
-        self.slider.setValue(int(round(v)))
-        for w in (self.slider, self.box):
-            w.blockSignals(False)
+        with QSignalBlocker(self.slider), QSignalBlocker(self.box):
+            self.box.setValue(v)
+            self.slider.setValue(int(round(v)))
 
     def value(self) -> float:
         return self.box.value()
@@ -174,6 +231,7 @@ class ControlsPanel(QWidget):
             jr = model.ranges.get(rk if rk.startswith("pelvis") else f"{rk}_{side}") if rk else None
             ctl = AngleControl(spec, jr, self)
             ctl.value_changed.connect(self.vm.set_angle)
+            ctl.clamped.connect(self.vm.error.emit)  # also in the status bar
             self.angles[spec.key] = ctl
             lay.addWidget(ctl.label, r, 0)
             lay.addWidget(ctl.slider, r, 1)

@@ -8,7 +8,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QMessageBox,
                                QVBoxLayout)
 
-__all__ = ["SIZES", "render_view_image", "numpy_to_qimage", "ExportDialog"]
+__all__ = ["SIZES", "render_view_image", "numpy_to_qimage", "save_qimage", "ExportDialog"]
 
 #: Picture sizes offered for slides: label -> (width, height) or None for the view's own size.
 SIZES: dict[str, tuple[int, int] | None] = {
@@ -26,6 +26,29 @@ def numpy_to_qimage(img: np.ndarray) -> QImage:
     h, w, c = img.shape
     fmt = QImage.Format_RGBA8888 if c == 4 else QImage.Format_RGB888
     return QImage(img.data, w, h, c * w, fmt).copy()
+
+
+def save_qimage(img: QImage, path) -> None:
+    """Write ``img`` as a PNG at ``path``, atomically: an existing file is replaced only by a whole
+    picture (never a 0-byte or truncated one when the program is killed or the disk is full).
+
+    Raises
+    ------
+    OSError
+        The picture could not be encoded or written; ``path`` is as it was.
+    """
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    from hipviz.io.atomic import write_bytes
+
+    data = QByteArray()
+    buf = QBuffer(data)
+    buf.open(QIODevice.WriteOnly)
+    ok = img.save(buf, "PNG")
+    buf.close()
+    if not ok or data.isEmpty():
+        raise OSError("the picture could not be encoded as PNG")
+    write_bytes(path, bytes(data.data()))
 
 
 def render_view_image(view, size: tuple[int, int] | None = None, *, transparent: bool = False) -> QImage:
@@ -101,12 +124,13 @@ def save_image_interactive(parent, view, size, transparent: bool, folder: str = 
         path += ".png"
     QGuiApplication.setOverrideCursor(Qt.WaitCursor)
     try:
-        ok = view.image(size, transparent=transparent).save(path, "PNG")
+        save_qimage(view.image(size, transparent=transparent), path)
+    except OSError as exc:
+        QMessageBox.warning(parent, "hipviz", f"Could not write {path} ({exc.strerror or exc}); "
+                                              "an existing file there is as it was")
+        return None
     finally:
         QGuiApplication.restoreOverrideCursor()
-    if not ok:
-        QMessageBox.warning(parent, "hipviz", f"Could not write {path}")
-        return None
     return path
 
 

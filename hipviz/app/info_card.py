@@ -84,6 +84,12 @@ def why_lit(state, nums: dict) -> str:
             return "Quiet: the trunk muscles work when the pelvis and lower back have to move or be held."
         return (f"Lit ({act[b] * 100:.0f} %): the pelvis and lower back are moving or held, and "
                 f"{_ROLE.get(str(role[b]), str(role[b]))}.")
+    if isinstance(state.movement, str) and state.movement.strip().lower() == "auto":
+        # a whole movement (a lesson, a motion): each leg has its own direction of travel
+        r = str(role[b])
+        if r == "inactive":
+            return "Quiet in this part of the movement: other muscles carry it."
+        return f"Lit ({act[b] * 100:.0f} %): {_ROLE.get(r, r)} as the body moves."
     d = movement_direction(state.movement)
     parts = []
     along = 0.0

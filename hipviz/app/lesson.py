@@ -175,21 +175,22 @@ def emphasis(selection: tuple[str, str] | None, lesson: Iterable[str], side: str
     drawn : iterable of str
         Muscles the view draws (trunk muscles are listed but not drawn).
     solo : str, optional
-        A muscle the user shows alone: then no lesson focus hides it.
+        A muscle the user shows alone: then a step's several muscles are not picked out.
 
     Returns
     -------
-    highlight : (side letter, muscle_id) or None
-        The one muscle drawn thicker with the others faded.
-    focus : frozenset or None
-        With several lesson muscles: only these are drawn (None: all shown muscles).
+    highlight : (side letter, muscle_id), (side letter, (muscle_id, ...)) or None
+        The muscle, or the step's several muscles, drawn thicker with a halo and named, every
+        other muscle faded but still drawn.
+    focus : None
+        Kept for callers that hid the other muscles: nothing is hidden any more.
 
     Examples
     --------
     >>> emphasis(None, ["iliopsoas"], "right", {"iliopsoas", "sartorius"})
     (('r', 'iliopsoas'), None)
-    >>> emphasis(None, ["iliopsoas", "sartorius"], "right", {"iliopsoas", "sartorius"})[1] == {"iliopsoas", "sartorius"}
-    True
+    >>> emphasis(None, ["iliopsoas", "sartorius"], "right", {"iliopsoas", "sartorius"})
+    (('r', ('iliopsoas', 'sartorius')), None)
     """
     if selection is not None:
         return selection, None
@@ -199,4 +200,4 @@ def emphasis(selection: tuple[str, str] | None, lesson: Iterable[str], side: str
         return None, None
     if len(ids) == 1:
         return (side[0], ids[0]), None
-    return None, (None if solo is not None else frozenset(ids))
+    return (None if solo is not None else (side[0], tuple(ids))), None

@@ -132,6 +132,7 @@ class Lessons:
             self.highlight = tuple(step.highlight)
             if step.view is not None:
                 self.w.show_view(step.view)
+            self.w.view.fit_when_still()  # the step's pose fills the picture once it is reached
         self.apply_emphasis()
 
     def _on_request(self) -> None:

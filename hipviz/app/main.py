@@ -45,7 +45,7 @@ def _size(text: str) -> tuple[int, int]:
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="hipviz", description="The hip in 3D. Without a subcommand: open the window. "
-                "Subcommands: pose, moment-arms, render, import-bones (see hipviz SUBCOMMAND --help).")
+                "Subcommands: pose, scene, moment-arms, render, export, import-bones (see hipviz SUBCOMMAND --help).")
     g = p.add_argument_group("window")
     g.add_argument("--screenshot", metavar="FILE.png", help="render the window, save a picture of it and exit")
     g.add_argument("--overwrite", action="store_true", help="with --screenshot: replace the file if it exists")
@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--background", choices=("white", "dark"), help="3D view background (projector mode: its own)")
     g.add_argument("--scene", metavar="FILE.toml", help="load a scene (a lesson of steps)")
     g.add_argument("--step", type=int, default=1, metavar="N", help="show step N of the scene (default 1)")
+    g.add_argument("--motion", metavar="FILE", help="play a recorded motion: an OpenSim .mot / .sto (inverse "
+                   "kinematics) or a CSV with a time column and coordinate names")
+    g.add_argument("--motion-at", type=float, default=None, metavar="SECONDS",
+                   help="with --motion: start at this time (a --screenshot shows it)")
     g.add_argument("--view", choices=_VIEWS, help="camera preset")
     g.add_argument("--select", metavar="MUSCLE", help="select a muscle (id such as piriformis) for the info card and plot")
     g.add_argument("--plot", choices=("flexion", "adduction", "rotation", "knee"),
@@ -70,20 +74,15 @@ def _configure(win, args) -> None:
     """Apply the command line to a fresh window."""
     from PySide6.QtWidgets import QApplication
 
-    from hipviz.core.activation import movement_direction
+    from hipviz.cli._args import OPTION_FLAGS
+    from hipviz.core.request import check_options
 
     vm = win.vm
-    if args.movement is not None:
-        try:
-            movement_direction(args.movement)
-        except ValueError as exc:
-            raise ArgumentError(f"--movement: {exc}") from None
-    if args.posture not in win.model.postures:
-        raise ArgumentError(f"--posture: expected one of {', '.join(win.model.postures)}, found {args.posture!r}")
-    if not 0.0 <= args.compensation <= 1.0:
-        raise ArgumentError(f"--compensation: expected 0 to 1, found {args.compensation:g}")
-    if args.load < 0:
-        raise ArgumentError(f"--load: expected 0 N or more, found {args.load:g}")
+    try:  # the same checks as hipviz pose and evaluate, named by the flags
+        check_options({"side": args.side, "posture": args.posture, **activation_kwargs(args),
+                       "contacts": contacts_from_args(args)}, postures=win.model.postures, labels=OPTION_FLAGS)
+    except ValueError as exc:
+        raise ArgumentError(str(exc)) from None
     if args.background:
         win.set_pref(background=args.background, presentation_background=args.background)
     if args.scene:
@@ -115,15 +114,38 @@ def _configure(win, args) -> None:
     if args.select:
         try:
             win.model.muscle(args.select)
-        except KeyError as exc:
-            raise ArgumentError(f"--select: {exc.args[0]}") from None
+        except KeyError:
+            from hipviz.core.request import did_you_mean
+            ids = [m.id for m in win.model.muscles]
+            raise ArgumentError(f"--select: no muscle {args.select!r}{did_you_mean(args.select, ids)}; "
+                                f"expected one of {', '.join(ids)}") from None
         vm.select((vm.options["side"][0], args.select))
     if args.plot:
         win.plot.component.setCurrentIndex(win.plot.component.findData(args.plot))
     if args.presentation:
         win.presentation.enter(full_screen=not args.screenshot)
     vm.evaluate_now()
+    if args.motion:
+        _load_motion(win, args)
     QApplication.processEvents()
+
+
+def _load_motion(win, args) -> None:
+    """``--motion FILE [--motion-at S]``: play it (a screenshot shows it paused)."""
+    if args.scene:
+        raise ArgumentError("--motion: a motion and a lesson (--scene) cannot play together; give one")
+    try:
+        win.motions.load(args.motion, play=False, dialog=False)
+    except ValueError as exc:  # MotionFileError: the file and the line
+        raise ArgumentError(f"--motion: {exc}") from None
+    if args.motion_at is not None:
+        clip = win.motions.clip
+        if not 0 <= args.motion_at <= clip.duration_s:
+            raise ArgumentError(f"--motion-at: expected 0 to {clip.duration_s:.2f} s for this motion, "
+                                f"found {args.motion_at:g}")
+        win.motions.player.seek_time(args.motion_at)
+    if not args.screenshot:
+        win.motions.player.play()
 
 
 def _apply_pose(win, pose: dict, options: dict) -> None:
@@ -167,9 +189,11 @@ def _screenshot(app, win, path: Path, size) -> None:
     win.plot.flush()
     win.view.render_smooth_now()
     app.processEvents()
-    img = win.grab().toImage()
-    if not img.save(str(path), "PNG"):
-        raise ArgumentError(f"--screenshot: could not write {path}")
+    from .export import save_qimage
+    try:
+        save_qimage(win.grab().toImage(), path)  # whole or not at all, even when killed
+    except OSError as exc:
+        raise ArgumentError(f"--screenshot: cannot write {str(path)!r} ({exc.strerror or exc}); nothing was changed") from None
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -185,6 +209,8 @@ def run(argv: list[str] | None = None) -> int:
                 raise ArgumentError(str(exc)) from None
         if args.scene and not Path(args.scene).is_file():
             raise ArgumentError(f"--scene: no such file {args.scene!r}")
+        if args.motion and not Path(args.motion).is_file():
+            raise ArgumentError(f"--motion: no such file {args.motion!r}")
         problem = ensure_display(allow_virtual=bool(args.screenshot))
         if problem:
             raise ArgumentError(problem)
@@ -208,17 +234,35 @@ def _run(args) -> int:
     app.setOrganizationName("hipviz")
     try:
         model = hipviz.load_model(args.bones)
-    except (ValueError, FileNotFoundError) as exc:
-        raise ArgumentError(str(exc)) from None
+    except (ValueError, OSError) as exc:
+        raise ArgumentError(f"--bones: {exc}" if args.bones else str(exc)) from None
+    for note in model.notes:
+        print(f"note: {note}", file=sys.stderr)
     keep = not (args.screenshot or args.no_settings)
     size = args.size or ((1600, 1000) if args.screenshot else None)
     compact = None if size is None else size[0] < 1400
-    win = MainWindow(model, store=Store(QSettings("hipviz", "hipviz") if keep else None), compact=compact)
+    try:
+        win = MainWindow(model, store=Store(QSettings("hipviz", "hipviz") if keep else None), compact=compact)
+    except ValueError as exc:  # a bone mesh of --bones that cannot be drawn
+        raise ArgumentError(str(exc)) from None
+    from .errors import install_slot_guard
+    guard = install_slot_guard(win, interactive=not args.screenshot)
+    try:
+        return _show(app, win, args, size, guard)
+    finally:
+        guard.uninstall()
+
+
+def _show(app, win, args, size, guard) -> int:
     try:
         _configure(win, args)
     except ValueError as exc:
         raise ArgumentError(str(exc)) from None
+    if win.model.notes:
+        win.statusBar().showMessage("; ".join(win.model.notes), 15000)
     if args.screenshot:
+        if guard.errors:  # a slot refused something while the window was set up: no picture of it
+            raise ArgumentError(guard.errors[0])
         _screenshot(app, win, Path(args.screenshot), size)
         win.close()
         print(f"wrote {args.screenshot}")
@@ -228,7 +272,6 @@ def _run(args) -> int:
     if not win.presentation.active:
         win.show()
     return app.exec()
-
 
 if __name__ == "__main__":  # pragma: no cover
     os._exit(run())

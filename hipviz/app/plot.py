@@ -2,19 +2,21 @@
 
 The zero line and the shaded halves make a reversal obvious (piriformis: an external rotator
 near standing, an internal rotator in deep flexion); the current pose is a dot on the curve.
-Clicking the plot sets the driven angle.
+Clicking the plot sets the driven angle. By default the plot shows the moment arm of the
+movement being taught (rotation while a rotation is taught), against the angle moved last.
+
+matplotlib is imported only when there is a curve to draw (a hip muscle selected): until then
+the panel shows a line of text, and the window starts ~50 MB lighter.
 """
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from matplotlib.figure import Figure
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 import hipviz
 
-__all__ = ["MomentArmPlot", "COMPONENTS", "zero_crossings"]
+__all__ = ["MomentArmPlot", "COMPONENTS", "zero_crossings", "movement_component"]
 
 #: Moment-arm component -> (index, + label, - label, axis title).
 COMPONENTS = {
@@ -28,6 +30,27 @@ _X_LABEL = {"flexion": "hip flexion (\N{DEGREE SIGN})", "adduction": "hip adduct
 _RANGE_KEY = {"flexion": "hip_flexion", "adduction": "hip_adduction", "rotation": "hip_rotation", "knee": "knee_flexion"}
 _POS_TINT, _NEG_TINT = "#FFF1D6", "#E1EEF8"
 _LINE = "#0072B2"
+
+
+#: Movement (or each part of ``"flexion+abduction"``) -> the moment-arm component it turns about.
+_MOVEMENT_COMPONENT = {"flexion": "flexion", "extension": "flexion", "abduction": "adduction",
+                       "adduction": "adduction", "internal_rotation": "rotation", "external_rotation": "rotation",
+                       "knee_flexion": "knee", "knee_extension": "knee"}
+_EMPTY = "Select a hip muscle to plot\nits moment arm through the range"
+
+
+def movement_component(movement: str | None) -> str | None:
+    """The moment-arm component a movement is about (the first named part of a combined one).
+
+    Examples
+    --------
+    >>> movement_component("external_rotation"), movement_component("flexion+abduction"), movement_component("hold")
+    ('rotation', 'flexion', None)
+    """
+    for part in str(movement or "").split("+"):
+        if part.strip() in _MOVEMENT_COMPONENT:
+            return _MOVEMENT_COMPONENT[part.strip()]
+    return None
 
 
 def zero_crossings(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -49,7 +72,7 @@ class MomentArmPlot(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         row = QGridLayout()
         self.component = QComboBox()
-        self.component.addItem("Same as angle", None)
+        self.component.addItem("Same as the movement", None)
         for key, (_, _, _, title) in COMPONENTS.items():
             self.component.addItem(f"{title} moment arm", key)
         self.axis = QComboBox()
@@ -65,13 +88,16 @@ class MomentArmPlot(QWidget):
         row.addWidget(self.axis, 1, 1)
         row.setColumnStretch(1, 1)
         lay.addLayout(row)
-        self.figure = Figure(figsize=(4, 3), dpi=100, layout="constrained")
-        self.canvas = FigureCanvasQTAgg(self.figure)
-        self.canvas.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
-        self.canvas.setMinimumHeight(160)
-        self.canvas.setToolTip("Click to move the thigh to that angle")
-        lay.addWidget(self.canvas, 1)
-        self.ax = self.figure.add_subplot()
+        self.component.setToolTip("Which moment arm: by default that of the movement being taught\n"
+                                  "(the rotation moment arm while a rotation is taught)")
+        self.message = QLabel(_EMPTY)
+        self.message.setAlignment(Qt.AlignCenter)
+        self.message.setStyleSheet("color: gray;")
+        self.message.setMinimumHeight(160)
+        self.message.setWordWrap(True)
+        lay.addWidget(self.message, 1)
+        self._layout = lay
+        self.figure = self.canvas = self.ax = None  # matplotlib, once there is a curve to draw
         self.selection: tuple[str, str] | None = None
         self.state = None
         self.driven = "flexion"
@@ -85,8 +111,6 @@ class MomentArmPlot(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(120)
         self._timer.timeout.connect(self._redraw)
-        self.canvas.mpl_connect("button_press_event", self._click)
-        self.canvas.mpl_connect("draw_event", self._on_draw)
         self.component.currentIndexChanged.connect(lambda _: self._timer.start(0))
         self.axis.currentIndexChanged.connect(lambda _: self._timer.start(0))
         self._redraw()
@@ -98,7 +122,9 @@ class MomentArmPlot(QWidget):
 
     @property
     def y_key(self) -> str:
-        return self.component.currentData() or self.x_key
+        """The component plotted: the one chosen, else that of the movement taught, else the angle's."""
+        movement = getattr(self.state, "movement", None) if self.state is not None else None
+        return self.component.currentData() or movement_component(movement) or self.x_key
 
     def set_selection(self, selection) -> None:
         self.selection = selection
@@ -120,7 +146,8 @@ class MomentArmPlot(QWidget):
         if self._timer.isActive() or self._curve_key() != self._key:
             self._timer.stop()
             self._redraw()
-        self.canvas.draw()
+        if self.canvas is not None:
+            self.canvas.draw()
 
     def set_font_scale(self, scale: float) -> None:
         self.font_scale = scale
@@ -147,10 +174,35 @@ class MomentArmPlot(QWidget):
     def _bundle_rows(self, ms, mid):
         return [b for b, m in enumerate(ms.muscle_ids) if m == mid]
 
+    def _ensure_canvas(self) -> None:
+        """Create the matplotlib figure (the first time a curve is drawn)."""
+        if self.canvas is not None:
+            return
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+        from matplotlib.figure import Figure
+
+        self.figure = Figure(figsize=(4, 3), dpi=100, layout="constrained")
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.canvas.setMinimumHeight(160)
+        self.canvas.setToolTip("Click to move the thigh to that angle")
+        self._layout.addWidget(self.canvas, 1)
+        self.ax = self.figure.add_subplot()
+        self.canvas.mpl_connect("button_press_event", self._click)
+        self.canvas.mpl_connect("draw_event", self._on_draw)
+
+    def _show_message(self, text: str) -> None:
+        self.message.setText(text)
+        f = self.message.font()
+        f.setPointSizeF(9 * self.font_scale)
+        self.message.setFont(f)
+        self.message.show()
+        if self.canvas is not None:
+            self.canvas.hide()
+        self._background = None
+
     def _redraw(self) -> None:
         self._key = self._curve_key()
-        ax = self.ax
-        ax.clear()
         fs = 9 * self.font_scale
         self._marker = self._vline = None
         self._curve = None
@@ -163,13 +215,16 @@ class MomentArmPlot(QWidget):
                 spec = None
         hip_muscle = spec is not None and spec.id in {m.id for m in self.model.muscles}
         if st is None or not hip_muscle:
-            msg = "Select a hip muscle to plot\nits moment arm through the range"
+            msg = _EMPTY
             if spec is not None and not hip_muscle:
                 msg = f"{spec.name} is a trunk muscle:\nits moment arms are about the lower back"
-            ax.text(0.5, 0.5, msg, ha="center", va="center", fontsize=fs, color="gray", transform=ax.transAxes)
-            ax.set_axis_off()
-            self.canvas.draw_idle()
+            self._show_message(msg)
             return
+        self._ensure_canvas()
+        self.message.hide()
+        self.canvas.show()
+        ax = self.ax
+        ax.clear()
         side = sel[0]
         xk, yk = self.x_key, self.y_key
         lo, hi = self.model.ranges[f"{_RANGE_KEY[xk]}_{side}"]
@@ -228,7 +283,7 @@ class MomentArmPlot(QWidget):
         self._draw_marker()
 
     def _move_marker(self) -> None:
-        if self._background is not None and self._curve is not None:
+        if self.canvas is not None and self._background is not None and self._curve is not None:
             self.canvas.restore_region(self._background)
             if self._draw_marker():
                 self.canvas.blit(self.figure.bbox)

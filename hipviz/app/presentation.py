@@ -1,6 +1,11 @@
 """Projector mode: full screen, panels folded away into a slim strip, big text and thick
 tubes, a caption naming the movement and whether the pelvis is locked, presenter-clicker keys
-(PageDown/PageUp, arrows, space), B to blank the screen, Esc to leave."""
+(PageDown/PageUp, arrows, space), B to blank the screen, Esc to leave.
+
+The strip is two tool bars side by side: the lesson controls, and the screen controls (dark
+background, blank, exit). When the screen is too narrow for both in one row (a 1024 x 768
+projector), the screen controls move to a second row, so no button ever hides behind "»".
+"""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
@@ -72,8 +77,11 @@ class Presentation(QObject):
         self.active = False
         self._saved: dict = {}
         self.blank = BlankOverlay(window)
-        self.strip = self._make_strip()
+        self.strip, self.strip2 = self._make_strip()
         self.strip.hide()
+        self.strip2.hide()
+        self.two_rows = False
+        window.installEventFilter(self)
         self.keys: list[QAction] = []
         for keys, slot, name in ((NEXT_KEYS, self.next_step, "Next step"), (PREVIOUS_KEYS, self.previous_step, "Previous step")):
             act = QAction(name, window)
@@ -84,16 +92,20 @@ class Presentation(QObject):
             window.addAction(act)
             self.keys.append(act)
 
-    def _make_strip(self) -> QToolBar:
+    def _make_strip(self) -> tuple[QToolBar, QToolBar]:
         w = self.w
-        bar = QToolBar("Presentation strip", w)
-        bar.setObjectName("presentation_strip")
-        bar.setMovable(False)
-        bar.setIconSize(QSize(32, 32))
-        bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
-        f = QFont(bar.font())
+        f = QFont(w.font())
         f.setPointSizeF(_FONT_PT)
-        bar.setFont(f)
+        bars = []
+        for name, title in (("presentation_strip", "Presentation strip"), ("presentation_strip_screen", "Presentation screen")):
+            bar = QToolBar(title, w)
+            bar.setObjectName(name)
+            bar.setMovable(False)
+            bar.setIconSize(QSize(32, 32))
+            bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+            bar.setFont(f)
+            bars.append(bar)
+        bar, screen = bars
         bar.addAction(w.act_prev_step)
         bar.addAction(w.act_play)
         bar.addAction(w.act_next_step)
@@ -104,26 +116,64 @@ class Presentation(QObject):
         bar.addSeparator()
         bar.addAction(w.act_slow)
         bar.addAction(w.act_lock)
-        bar.addAction(w.act_pres_background)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         bar.addWidget(spacer)
-        bar.addAction(w.act_blank)
-        bar.addAction(w.act_presentation_exit)
-        w.addToolBar(Qt.BottomToolBarArea, bar)
-        for child in bar.findChildren(QWidget):
-            child.setFont(f)
-        return bar
+        screen.addAction(w.act_pres_background)
+        screen.addAction(w.act_blank)
+        screen.addAction(w.act_presentation_exit)
+        for b in bars:
+            w.addToolBar(Qt.BottomToolBarArea, b)
+            for child in b.findChildren(QWidget):
+                child.setFont(f)
+        return bar, screen
+
+    def strips(self) -> list[QToolBar]:
+        """Both tool bars of the strip."""
+        return [self.strip, self.strip2]
+
+    def fit_strip(self) -> None:
+        """One row when both bars fit the window's width, else the screen controls on a second row."""
+        if not self.active:
+            return
+        need = self._needed_width()
+        two = need > self.w.width()
+        if two != self.two_rows:
+            self.two_rows = two
+            if two:
+                self.w.insertToolBarBreak(self.strip2)
+            else:
+                self.w.removeToolBarBreak(self.strip2)
+
+    def _needed_width(self) -> int:
+        """Pixels both bars need side by side (every button, no spacer)."""
+        total = 0
+        for bar in self.strips():
+            lay = bar.layout()
+            m = lay.contentsMargins()
+            total += m.left() + m.right() + 12
+            for act in bar.actions():
+                wid = bar.widgetForAction(act)
+                if wid is None or isinstance(wid, QWidget) and wid.sizePolicy().horizontalPolicy() == QSizePolicy.Expanding:
+                    continue
+                total += wid.sizeHint().width() + lay.spacing()
+        return total
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:  # noqa: N802 - Qt API
+        if obj is self.w and ev.type() == QEvent.Resize and self.active:
+            self.fit_strip()
+        return False
 
     def style_strip(self) -> None:
         """Strip colours to match the projector background (dark or white), high contrast."""
         dark = self.w.prefs.presentation_background == "dark"
         bg, fg, on = ("#1C1E22", "#F2F2F2", "#3A4350") if dark else ("#FFFFFF", "#141414", "#D8DEE6")
-        self.strip.setStyleSheet(
-            f"QToolBar {{ background:{bg}; border:0; border-top:1px solid {on}; spacing:6px; padding:4px; }}"
-            f"QToolButton, QLabel {{ color:{fg}; font-size:{_FONT_PT}pt; padding:6px 14px; }}"
-            f"QToolButton:checked {{ background:{on}; border-radius:4px; }}"
-            f"QToolButton:hover {{ background:{on}; border-radius:4px; }}")
+        for bar in self.strips():
+            bar.setStyleSheet(
+                f"QToolBar {{ background:{bg}; border:0; border-top:1px solid {on}; spacing:6px; padding:4px; }}"
+                f"QToolButton, QLabel {{ color:{fg}; font-size:{_FONT_PT}pt; padding:6px 14px; }}"
+                f"QToolButton:checked {{ background:{on}; border-radius:4px; }}"
+                f"QToolButton:hover {{ background:{on}; border-radius:4px; }}")
 
     # -- mode ----------------------------------------------------------------------------
     def toggle(self) -> None:
@@ -143,7 +193,8 @@ class Presentation(QObject):
         w.menuBar().hide()
         w.statusBar().hide()
         self.style_strip()
-        self.strip.show()
+        for bar in self.strips():
+            bar.show()
         for act in self.keys:
             act.setEnabled(True)
         self.blank.set_dark(w.prefs.presentation_background == "dark")
@@ -151,6 +202,7 @@ class Presentation(QObject):
         w.plot.set_font_scale(1.6)
         if full_screen:
             w.showFullScreen()
+        self.fit_strip()
         w.act_presentation.setChecked(True)
         w.refresh_caption()
 
@@ -161,7 +213,11 @@ class Presentation(QObject):
         w = self.w
         self.active = False
         self.blank.hide()
-        self.strip.hide()
+        for bar in self.strips():
+            bar.hide()
+        if self.two_rows:
+            w.removeToolBarBreak(self.strip2)
+            self.two_rows = False
         for act in self.keys:
             act.setEnabled(False)
         w.menuBar().setVisible(self._saved.get("menubar", True))

@@ -25,8 +25,9 @@ import math
 from typing import Mapping
 
 from hipviz.core.activation import movement_direction
-from hipviz.core.contacts import resolve_contacts
 from hipviz.core.pose import COORDINATES, PoseError, make_poses, resolve_name
+from hipviz.core.request import RequestError as CoreRequestError
+from hipviz.core.request import check_options
 
 __all__ = ["DEFAULT_OPTIONS", "SLIDER_KEYS", "HIP_KEYS", "Request", "slider_column", "pose_columns",
            "start_angles", "mirrored", "RequestError"]
@@ -103,18 +104,18 @@ def mirrored(columns: Mapping[str, float]) -> dict[str, float]:
 
 
 def _check_option(name: str, value, postures) -> object:
+    """The option's value, checked as :func:`hipviz.evaluate` checks it (:func:`hipviz.core.request.check_options`)."""
     if name not in DEFAULT_OPTIONS:
         raise RequestError(f"unknown option {name!r}; expected one of {', '.join(DEFAULT_OPTIONS)}")
     if name == "side" and value not in ("right", "left"):
-        raise RequestError(f"side must be 'right' or 'left', found {value!r}")
-    if name == "posture" and value not in postures:
-        raise RequestError(f"posture: expected one of {', '.join(postures)}, found {value!r}")
-    if name == "contacts" and value is not None:
-        if isinstance(value, str) or not all(isinstance(c, str) for c in value):
-            raise RequestError(f"contacts: expected a list of names such as ['feet'], found {value!r}")
-        value = tuple(value)
-        resolve_contacts(value, "r")  # ValueError naming the unknown contact
-    return value
+        raise RequestError(f"side: expected 'right' or 'left', found {value!r}")
+    try:
+        checked = check_options({name: value}, postures=postures)
+    except CoreRequestError as exc:
+        raise RequestError(str(exc)) from None
+    if name == "movement" and not (value is None or isinstance(value, str)):
+        raise RequestError(f"movement: the window shows a named movement such as 'flexion', found {value!r}")
+    return value if name == "movement" else getattr(checked, name)
 
 
 class Request:

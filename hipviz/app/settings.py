@@ -29,6 +29,8 @@ class Preferences:
     colour: str = "effort"               # working muscles coloured by "effort" or "share"
     fixed_scale: bool = False            # colour scale fixed instead of following each pose
     fixed_scale_percent: float = 100.0   # the fixed scale's top (outside lessons)
+    muscle_names: int = 5                # names with leader lines on this many lit muscles (0: none)
+    trunk_outline: bool = True           # a translucent rib cage where the trunk muscles end
 
 
 class Store:
@@ -72,6 +74,8 @@ class Store:
             p.colour = "effort"
         if not 1.0 <= p.fixed_scale_percent <= 100.0:
             p.fixed_scale_percent = 100.0
+        if not 0 <= p.muscle_names <= 30:
+            p.muscle_names = 5
         return p
 
     def save_preferences(self, p: Preferences) -> None:

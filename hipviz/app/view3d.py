@@ -8,17 +8,17 @@ a moment. Hovering a muscle names it; clicking selects it.
 from __future__ import annotations
 
 import math
+import os
 import time
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
-from pyvistaqt import QtInteractor
 
 from hipviz.render import HipScene, RenderStyle
 
-__all__ = ["View3D", "VIEW_KEYS", "nearest_bundle"]
+__all__ = ["View3D", "VIEW_KEYS", "nearest_bundle", "release_free_memory"]
 
 #: Camera presets on the number keys.
 VIEW_KEYS = ("front", "back", "left", "right", "top", "oblique")
@@ -56,6 +56,36 @@ def nearest_bundle(lines: dict, xy: tuple[float, float], tol: float = _PICK_PX):
     return min((f for f in found if f[0] <= d_min + 2.0), key=lambda f: f[1])[2]
 
 
+def release_free_memory() -> None:
+    """Hand memory freed after start-up back to the system (glibc only; elsewhere nothing).
+
+    Compiling the software renderer's shaders and loading the bones leave ~15 MB of freed
+    blocks in the C heap that the process would otherwise keep.
+    """
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
+def make_interactor(parent):
+    """The widget the 3D view draws in: a raster :class:`~hipviz.app.vtkwidget.RasterInteractor`
+    (fast in software OpenGL: no whole-window OpenGL composition), or pyvistaqt's
+    ``QtInteractor`` (a ``QOpenGLWidget``) with ``HIPVIZ_VIEW_WIDGET=opengl``."""
+    if os.environ.get("HIPVIZ_VIEW_WIDGET", "").lower() == "opengl":
+        from pyvistaqt import QtInteractor
+
+        return QtInteractor(parent, auto_update=False, multi_samples=0)
+    from .vtkwidget import RasterInteractor
+
+    return RasterInteractor(parent)
+
+
 class View3D(QWidget):
     """The 3D view widget.
 
@@ -80,7 +110,7 @@ class View3D(QWidget):
         self.smooth_when_idle = True
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        self.plotter = QtInteractor(self, auto_update=False, multi_samples=0)
+        self.plotter = make_interactor(self)
         self.plotter.setObjectName("view3d")
         lay.addWidget(self.plotter)
         self.scene = HipScene(self.plotter, model, style=self._moving_style())
@@ -104,6 +134,8 @@ class View3D(QWidget):
         self._hover_key = None
         self._press_pos: QPoint | None = None
         self._fitted = False
+        self._fit_pending = False
+        self._trimmed = False
         self._fit_key = None
         self._refit = QTimer(self)
         self._refit.setSingleShot(True)
@@ -182,13 +214,44 @@ class View3D(QWidget):
             self.scene.set_style(self._still_style())
         self.plotter.repaint()
 
+    def fit_when_still(self) -> None:
+        """Fit the camera preset again once the view is still (a lesson step, after its glide)."""
+        self._fit_pending = True
+        self._idle.start()
+
+    def needs_fit(self) -> bool:
+        """True when what matters (:meth:`HipScene.focus_points`) leaves the picture's free part,
+        or fills less than three quarters of it both ways (a preset camera only)."""
+        if not self.camera_is_preset or self.state is None:
+            return False
+        self._sync_size()
+        w, h = self.scene._window_size()
+        box = self.scene.body_box()
+        if box is None:
+            return False
+        x0, x1, y0, y1 = self.scene.overlay.layout(w, h)
+        fx0, fx1, fy0, fy1 = (x0 + 1) / 2 * w, (x1 + 1) / 2 * w, (y0 + 1) / 2 * h, (y1 + 1) / 2 * h
+        tol = 2.0
+        cropped = box[0] < fx0 - tol or box[2] > fx1 + tol or box[1] < fy0 - tol or box[3] > fy1 + tol
+        small = (box[2] - box[0]) < 0.75 * (fx1 - fx0) and (box[3] - box[1]) < 0.75 * (fy1 - fy0)
+        return cropped or small
+
     def _go_smooth(self) -> None:
         if self.closed or not self.isVisible():
             return
+        if (self._fit_pending or self.needs_fit()) and self.camera_is_preset:
+            self._fit_pending = False
+            self._sync_size()
+            self.plotter.renderer.GetActiveCamera().SetParallelProjection(self.orthographic)
+            self.scene.set_view(self.view_name)
+        self._fit_pending = False
         if self.smooth_when_idle and not self._smooth:
             self._smooth = True
             self.scene.set_style(self._still_style())
         self.plotter.update()
+        if not self._trimmed:  # once, after the first smooth frame: start-up's garbage is gone
+            self._trimmed = True
+            QTimer.singleShot(200, release_free_memory)
 
     def set_style(self, style: RenderStyle) -> None:
         """Change the look (background, palette, tube thickness, presentation sizes ...)."""
@@ -237,14 +300,19 @@ class View3D(QWidget):
         self.scene.solo(muscle_id)
         self.request_render()
 
-    def highlight(self, selection: tuple[str, str] | None) -> None:
-        """Emphasise the selected muscle ``(side, id)``; None clears."""
-        if selection is not None and selection[1] not in self.scene.muscles.visible_muscles:
-            selection = None
+    def highlight(self, selection) -> None:
+        """Emphasise muscles: ``(side, id)`` (a selection) or ``(side, (id, id, ...))`` (a lesson
+        step's several); the others stay drawn, faded. None clears."""
+        if selection is not None:
+            side, ids = selection
+            ids = (ids,) if isinstance(ids, str) else tuple(ids)
+            ids = tuple(m for m in dict.fromkeys(ids) if m in self.scene.muscles.visible_muscles)
+            selection = None if not ids else (side, ids[0]) if len(ids) == 1 else (side, ids)
         if selection == self.highlighted:
             return
         self.highlighted = selection
-        self.scene.highlight(*(selection or ("r", None)))
+        side, ids = selection or ("r", None)
+        self.scene.highlight(side, ids)
         self.request_render()
 
     def copy_display_to(self, scene) -> None:

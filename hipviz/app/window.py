@@ -20,6 +20,7 @@ from .controls import ControlsPanel
 from .export import ExportDialog, copy_image, save_image_interactive
 from .info_card import InfoCard
 from .lessons import Lessons
+from .motion_player import Motions
 from .muscle_list import MuscleList
 from .panels import COMPACT_BELOW, Panels
 from .player import ScenePlayer
@@ -92,9 +93,11 @@ class MainWindow(QMainWindow):
         width = screen.width() if screen is not None else 1600
         self.resize(min(1600, width), min(1000, screen.height() if screen is not None else 1000))
         self.panels.arrange(compact=width < COMPACT_BELOW if compact is None else compact)
+        self.motions = Motions(self)  # a recorded motion: its timeline bar and the "Over time" panel
         self.default_layout = self.saveState()
         self._sync_actions()
         session.restore(self)
+        self.motions.after_restore()
         self.vm.evaluate_now()
 
     # -- construction ----------------------------------------------------------------------
@@ -179,6 +182,10 @@ class MainWindow(QMainWindow):
         if not show:
             self.view.set_caption("")
             return
+        motions = getattr(self, "motions", None)
+        if motions is not None and motions.active:  # a recorded motion says its time and which foot is down
+            self.view.set_caption(motions.caption())
+            return
         first = self.player.caption() or vm.caption
         if not first:
             mv = vm.options["movement"]
@@ -243,14 +250,18 @@ class MainWindow(QMainWindow):
         """The 3D look from the preferences (and projector mode)."""
         p = self.prefs
         thick = {} if p.force_thickness else {"tube_force_k": 0.0, "tube_radius_mm": 3.2}
+        extras = {"label_count": int(p.muscle_names), "show_trunk_outline": bool(p.trunk_outline)}
         scene = getattr(getattr(self, "player", None), "scene", None)
         colour = colouring.style_colour(p, scene, self.model, mode=self.colour_mode())
+        motions = getattr(self, "motions", None)
+        if motions is not None and motions.active:  # one colour scale for the whole motion
+            colour["activation_scale"] = motions.scale(colour["colour"])
         if getattr(self, "presentation", None) is not None and self.presentation.active:
             dark = p.presentation_background == "dark"
-            return RenderStyle.presentation_style(dark=dark, show_caption=True, **thick, **colour)
+            return RenderStyle.presentation_style(dark=dark, show_caption=True, **thick, **colour, **extras)
         palette = p.palette if p.palette != "okabe_ito" or p.background == "white" else "okabe_ito_light"
         return RenderStyle(background=p.background, palette=palette, show_caption=p.show_caption,
-                           font_size=_NORMAL_FONT, **thick, **colour)
+                           font_size=_NORMAL_FONT, **thick, **colour, **extras)
 
     def apply_style(self) -> None:
         self.view.smooth_when_idle = self.prefs.smooth_when_idle
@@ -311,6 +322,7 @@ class MainWindow(QMainWindow):
         for act, value in ((self.act_dark, p.background == "dark"), (self.act_force, p.force_thickness),
                            (self.act_smooth, p.smooth_when_idle), (self.act_caption, p.show_caption),
                            (self.act_pres_background, p.presentation_background == "dark"),
+                           (self.act_trunk_outline, p.trunk_outline),
                            (self.act_ortho, p.orthographic),
                            (self.act_colour["effort"], mode != "share"), (self.act_colour["share"], mode == "share"),
                            (self.act_fixed_scale, colouring.scale_is_fixed(p, self.player.scene))):
@@ -323,6 +335,8 @@ class MainWindow(QMainWindow):
                                         "Keep the colour scale at 0-100 % while the sliders move (F)")
         if p.palette in self.act_palettes:
             self.act_palettes[p.palette].setChecked(True)
+        if p.muscle_names in self.act_names:
+            self.act_names[p.muscle_names].setChecked(True)
         self.act_slow.setText("Speed 1x" if p.slow <= 1 else f"Speed 1/{p.slow:g}x")
 
     def escape(self) -> None:
@@ -336,6 +350,20 @@ class MainWindow(QMainWindow):
     def scene_path(self) -> str | None:
         """The loaded lesson's file, or None."""
         return self.lessons.path
+
+    def load_motion(self, path: str | None, *, play: bool = True) -> bool:
+        """Play a recorded motion (OpenSim .mot/.sto or CSV; None closes it); a dialog says why one
+        cannot be opened."""
+        if path is None:
+            self.motions.unload()
+            return True
+        return self.motions.load(path, play=play)
+
+    def show_frame_state(self, state) -> None:
+        """Show a state evaluated elsewhere (a frame of a recorded motion) as if just evaluated:
+        the 3D view, the caption and the panels."""
+        self.vm.state = state
+        self._on_state(state)
 
     def load_scene(self, path: str | None, step: int = 0) -> bool:
         """Load a lesson file (None closes it); a dialog says why one cannot be loaded."""
@@ -407,6 +435,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, ev) -> None:  # noqa: N802 - Qt API
         self.save_settings()
         self.player.shutdown()
+        self.motions.shutdown()
         self.vm.shutdown()
         self._panel_timer.stop()
         self.view.close_scene()

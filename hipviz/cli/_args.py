@@ -103,25 +103,43 @@ def check_png_output(path: str, *, overwrite: bool, flag: str):
     flag : str
         The option's name, for the message (``"-o/--output"``, ``"--screenshot"``).
     """
-    from pathlib import Path
+    from ..io.atomic import check_new_file
 
-    out = Path(path)
-    if out.suffix.lower() != ".png":
-        raise ValueError(f"{flag}: expected a .png file name, found {path!r}")
-    if not out.parent.is_dir():
-        raise ValueError(f"{flag}: {str(out.parent)!r} is not an existing folder")
-    if out.exists() and not overwrite:
-        raise ValueError(f"{flag}: {str(out)!r} already exists; choose another name or add --overwrite")
-    return out
+    return check_new_file(path, overwrite=overwrite, suffixes=(".png",), flag=flag)
+
+
+#: How the command line spells each option of :func:`hipviz.evaluate`, for messages.
+OPTION_FLAGS = {"side": "--side", "posture": "--posture", "movement": "--movement", "lock_pelvis": "--lock-pelvis",
+                "compensation": "--compensation", "load_n": "--load", "body_mass_kg": "--body-mass",
+                "contacts": "--contacts"}
 
 
 def pose_from_args(args: argparse.Namespace) -> dict[str, float]:
-    """The pose named by the flags that were given (degrees); ValueError for a bad ``--set``."""
-    out = {}
+    """The pose named by the flags that were given (degrees).
+
+    ValueError for a bad ``--set``, or two flags for one coordinate (``--abduction 20
+    --adduction 10``, ``--flexion 30 --set hip_flexion_r=40``): which one was meant?
+    """
+    from ..core.pose import PoseError, resolve_name
+
+    side = getattr(args, "side", "right") or "right"
+    out: dict[str, float] = {}
+    given: dict[str, str] = {}  # column -> the flag that set it
+
+    def add(key: str, value: float, spelled: str) -> None:
+        try:
+            column = resolve_name(key, side)[0]
+        except PoseError as exc:
+            raise ValueError(f"--set: {exc}") from None
+        if column in given:
+            raise ValueError(f"{given[column]} and {spelled} both set {column}; give one of them")
+        given[column] = spelled
+        out[key] = value
+
     for flag, (key, _) in POSE_FLAGS.items():
         value = getattr(args, flag.replace("-", "_"), None)
         if value is not None:
-            out[key] = value
+            add(key, value, f"--{flag} {value:g}")
     for item in getattr(args, "set_values", []) or []:
         name, eq, text = item.partition("=")
         name = name.strip()
@@ -133,7 +151,7 @@ def pose_from_args(args: argparse.Namespace) -> dict[str, float]:
             raise ValueError(f"--set {name}: expected a number of degrees, found {text.strip()!r}") from None
         if name in out:
             raise ValueError(f"--set: {name} is given twice")
-        out[name] = value
+        add(name, value, f"--set {name}={text.strip()}")
     return out
 
 

@@ -6,8 +6,8 @@ import csv
 import json
 import sys
 
-from ._args import (activation_kwargs, add_activation_flags, add_colour_flags, add_pose_flags, check_png_output,
-                    contacts_from_args, pose_from_args, scale_from_args)
+from ._args import (OPTION_FLAGS, activation_kwargs, add_activation_flags, add_colour_flags, add_pose_flags,
+                    check_png_output, contacts_from_args, pose_from_args, scale_from_args)
 
 __all__ = ["SUBCOMMANDS", "UserError", "run_window"]
 
@@ -25,22 +25,39 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _model(args):
-    """Load the model, turning data errors into user errors."""
+    """Load the model, turning data errors into user errors; notes about the bones go to stderr."""
     import hipviz
+    bones = getattr(args, "bones", None)
     try:
-        return hipviz.load_model(getattr(args, "bones", None))
-    except (ValueError, FileNotFoundError) as exc:
-        raise UserError(str(exc)) from None
+        model = hipviz.load_model(bones)
+    except (ValueError, OSError) as exc:
+        raise UserError(f"--bones: {exc}" if bones is not None else str(exc)) from None
+    for note in getattr(model, "notes", ()):
+        print(f"note: {note}", file=sys.stderr)
+    return model
 
 
 def _evaluate(model, pose, args, **kw):
     import hipviz
+    from ..core.request import check_options
     try:
         if "contacts" not in kw and hasattr(args, "contacts"):
             kw["contacts"] = contacts_from_args(args)
+        options = {k: v for k, v in kw.items() if k not in ("with_paths", "place")}
+        check_options({"side": args.side, "posture": args.posture, **options}, postures=model.postures,
+                      labels=OPTION_FLAGS)  # the same checks as evaluate's, with the flags' names
         return hipviz.evaluate(model, pose, side=args.side, posture=args.posture, **kw)
     except ValueError as exc:
         raise UserError(str(exc)) from None
+
+
+def _json(data) -> None:
+    """One line of JSON on stdout; never NaN or Infinity (which JSON does not have)."""
+    try:
+        text = json.dumps(data, indent=None, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        raise RuntimeError("a number in the JSON output is not finite (NaN or infinity)") from None
+    sys.stdout.write(text + "\n")
 
 
 def _pose(args) -> dict:
@@ -65,8 +82,7 @@ def cmd_pose(argv: list[str]) -> int:
     state = _evaluate(_model(args), _pose(args), args, **activation_kwargs(args))
     data = state.to_dict(paths=not args.no_paths)
     if args.json:
-        json.dump(data, sys.stdout, indent=None, separators=(",", ":"))
-        sys.stdout.write("\n")
+        _json(data)
         return 0
     for key in ("hip", "knee", "pelvis", "lumbar", "thigh"):
         vals = ", ".join(f"{k} {v:+.1f}" for k, v in data[key].items())
@@ -114,8 +130,7 @@ def cmd_scene(argv: list[str]) -> int:
                  "view": step.view, "highlight": list(step.highlight), **state.to_dict(paths=not args.no_paths)}
         out.append(entry)
     if args.json:
-        json.dump(out, sys.stdout, indent=None, separators=(",", ":"))
-        sys.stdout.write("\n")
+        _json(out)
         return 0
     print(f"{scene.title}: {len(out)} steps")
     for e in out:
@@ -223,13 +238,28 @@ def cmd_moment_arms(argv: list[str]) -> int:
 
 
 def cmd_render(argv: list[str]) -> int:
-    p = _Parser(prog="hipviz render", description="Render the model off-screen to a PNG (no window or display needed).")
+    p = _Parser(prog="hipviz render", description="Render the model off-screen to a PNG (no window or display needed); "
+                "with a lesson or a motion file: a movie (.mp4, .gif) or a contact sheet (.png).")
+    p.add_argument("source", nargs="?", metavar="LESSON.toml|MOTION",
+                   help="a lesson (scene file) or a recorded motion (.mot, .sto, .csv) to render as a movie "
+                        "(-o out.mp4 or out.gif) or a contact sheet of its steps or frames (-o out.png)")
     add_pose_flags(p)
     _common(p)
-    p.add_argument("-o", "--output", required=True, metavar="FILE.png", help="where to write the picture")
-    p.add_argument("--view", choices=("front", "back", "left", "right", "side", "top", "oblique"), default="oblique",
-                   help="camera preset in the room (side = right; default: oblique)")
-    p.add_argument("--size", default="1600x1000", metavar="WxH", help="picture size in pixels (default: 1600x1000)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write: .png (a picture, or with a "
+                   "lesson or motion a contact sheet), .mp4 or .gif (a movie of a lesson or motion)")
+    p.add_argument("--view", choices=("front", "back", "left", "right", "side", "top", "oblique"), default=None,
+                   help="camera preset in the room (side = right; default: oblique; a motion: side); "
+                        "a lesson step's own view wins")
+    p.add_argument("--size", default=None, metavar="WxH",
+                   help="picture size in pixels (default: 1600x1000; a movie 1280x720; a contact sheet 1920x1080)")
+    g = p.add_argument_group("movies and contact sheets (with LESSON.toml or MOTION)")
+    g.add_argument("--fps", type=float, default=None, metavar="F",
+                   help="frames per second of a movie (default 30; a GIF 15)")
+    g.add_argument("--frames", type=int, default=None, metavar="N", help="pictures of a motion on a contact sheet (default 8)")
+    g.add_argument("--columns", type=int, default=None, metavar="N", help="pictures per row of a contact sheet (default: "
+                   "chosen for the sheet's shape)")
+    g.add_argument("--start", type=float, default=None, metavar="S", help="a motion from S seconds after its start")
+    g.add_argument("--end", type=float, default=None, metavar="S", help="a motion up to S seconds after its start")
     p.add_argument("--no-muscles", action="store_true", help="bones only")
     p.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
     add_colour_flags(p)
@@ -242,6 +272,11 @@ def cmd_render(argv: list[str]) -> int:
     p.add_argument("--room-view", action="store_true", help=argparse.SUPPRESS)  # the default now; kept for old scripts
     add_activation_flags(p)
     args = p.parse_args(argv)
+    if args.source is not None or args.output.lower().endswith((".mp4", ".gif")):
+        from .media import render_source  # a movie or a contact sheet of a lesson or motion
+        return render_source(args)
+    args.size = args.size or "1600x1000"
+    args.view = args.view or "oblique"
     try:
         w, h = (int(v) for v in args.size.lower().split("x"))
         if not (64 <= w <= 8000 and 64 <= h <= 8000):
@@ -266,7 +301,9 @@ def cmd_render(argv: list[str]) -> int:
                    anatomical_view=args.anatomical_view and not args.room_view,
                    style=style, caption=caption)
     except OSError as exc:
-        raise UserError(f"-o/--output: cannot write {str(out)!r} ({exc.strerror or exc})") from None
+        raise UserError(f"-o/--output: cannot write {str(out)!r} ({exc.strerror or exc}); the folder is as it was") from None
+    except ValueError as exc:  # a bone mesh of --bones that cannot be drawn
+        raise UserError(str(exc)) from None
     for warning in state.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"wrote {out}")
@@ -316,11 +353,11 @@ def cmd_import_bones(argv: list[str]) -> int:
         raise UserError("give at least one bone, e.g. --pelvis pelvis.stl pelvis.landmarks.toml")
     from ..io.bones import BoneImportError, import_bones
     try:
-        report = import_bones(args.output, bones)
-        import hipviz
-        hipviz.load_model(report.folder)
+        report = import_bones(args.output, bones)  # checked with load_model before it appears
     except (BoneImportError, ValueError) as exc:
         raise UserError(str(exc)) from None
+    except OSError as exc:
+        raise UserError(f"-o/--output: cannot write {args.output!r} ({exc.strerror or exc}); nothing was written") from None
     for note in report.notes:
         print(f"note: {note}")
     print(f"wrote {report.folder}; use it with: hipviz --bones {report.folder}  (or any subcommand's --bones)")
@@ -336,5 +373,11 @@ def run_window(argv: list[str]) -> int:
     return run(argv)
 
 
+def cmd_export(argv: list[str]) -> int:
+    """``hipviz export LESSON|MOTION --csv|--glb|--plot``: a movement's numbers, one posed frame, a plot."""
+    from .media import cmd_export as export
+    return export(argv)
+
+
 SUBCOMMANDS = {"pose": cmd_pose, "scene": cmd_scene, "moment-arms": cmd_moment_arms, "render": cmd_render,
-               "import-bones": cmd_import_bones}
+               "import-bones": cmd_import_bones, "export": cmd_export}

@@ -20,6 +20,7 @@ The model, in plain words (see ``docs/activation.md``):
 """
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -71,9 +72,13 @@ def movement_direction(movement) -> np.ndarray:
         name = movement.strip().lower().replace("-", "_").replace(" ", "_")
         if name.startswith("circumduction"):
             try:
-                phase = np.radians(float(name.split(":", 1)[1])) if ":" in name else 0.0
+                phase = float(name.split(":", 1)[1]) if ":" in name else 0.0
             except ValueError:
-                raise ValueError(f"circumduction phase must be a number of degrees, found {movement!r}") from None
+                phase = math.nan
+            if not (math.isfinite(phase) and abs(phase) <= 3600):
+                raise ValueError(f"circumduction phase must be a finite number of degrees (-3600 to 3600), "
+                                 f"found {movement!r}")
+            phase = np.radians(phase)
             return np.array([np.cos(phase), -np.sin(phase), 0.0, 0.0])
         vec = np.zeros(4)
         for part in name.split("+"):
@@ -82,8 +87,11 @@ def movement_direction(movement) -> np.ndarray:
                                  "combinations with '+', or circumduction:DEGREES")
             vec += MOVEMENTS[part]
     else:
-        vec = np.asarray(movement, float).reshape(-1)
-        if vec.shape != (4,) or not np.all(np.isfinite(vec)):
+        try:
+            vec = np.asarray(movement, float).reshape(-1)
+        except (TypeError, ValueError):
+            vec = np.zeros(0)
+        if vec.shape != (4,) or not np.all(np.isfinite(vec)) or np.abs(vec).max() > 1e6:
             raise ValueError(f"a movement vector needs 4 finite numbers (flexion, adduction, rotation, knee), found {movement!r}")
     norm = np.linalg.norm(vec)
     return vec / norm if norm > 0 else vec

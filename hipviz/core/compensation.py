@@ -140,6 +140,7 @@ def compensate(poses: PoseBatch, side: str, ranges: dict, *, lock_pelvis: bool, 
                                 f"({names[j]}), not the {request[k, j]:g} deg asked for; unlock the pelvis to let it help")
         other_hip = other_thigh
     else:
+        request = _within_reach(request, names, lo, hi, ranges, warnings)
         # the other thigh stays where it is in the room (standing or lying on it)
         R0 = R_pelvis(start)
         other_room = np.degrees(cardan_zxy_angles(_mirror(R0 @ hip_rotation(*np.radians(other_thigh).T, other), other)))
@@ -197,6 +198,30 @@ def compensate(poses: PoseBatch, side: str, ranges: dict, *, lock_pelvis: bool, 
         q[:, col[n]] = np.radians(lumbar[:, j])
     moved = _angle_between(R_pelvis(start), R_pelvis(pelvis))
     return PoseBatch(q, warnings), {"requested_thigh": request, "pelvis_moved_deg": moved}
+
+
+def _within_reach(request: np.ndarray, names: list[str], lo: np.ndarray, hi: np.ndarray, ranges: dict,
+                  warnings: list[str]) -> np.ndarray:
+    """Thigh requests (n, 3) degrees reduced to what the hip and the pelvis together can reach.
+
+    The thigh's angle in the room is the hip's plus the pelvis's (hip flexion = thigh flexion +
+    anterior tilt, and likewise sideways and in rotation), so no request beyond the sum of the
+    two ranges can be met; such a request (``--flexion 400``) is reduced, with a warning that
+    says so, instead of being wrapped round the circle (400 deg is not 40 deg).
+    """
+    tilt, obl, rot = (ranges[n] for n in ("pelvis_anterior_tilt", "pelvis_obliquity", "pelvis_rotation"))
+    side_span = np.array([0.0, max(abs(obl[0]), abs(obl[1])), max(abs(rot[0]), abs(rot[1]))])
+    reach_lo = lo - side_span - np.array([tilt[1], 0.0, 0.0])
+    reach_hi = hi + side_span - np.array([tilt[0], 0.0, 0.0])
+    out = np.clip(request, reach_lo, reach_hi)
+    for j, label in enumerate(("flexion", "adduction", "rotation")):
+        miss = np.abs(out[:, j] - request[:, j])
+        if (miss > 1e-9).any():
+            k = int(np.argmax(miss))
+            count = f" (in {int((miss > 1e-9).sum())} of {len(miss)} poses)" if len(miss) > 1 else ""
+            warnings.append(f"{request[k, j]:g} deg of {label} ({names[j]}) is more than the hip and the pelvis together "
+                            f"can reach ({reach_lo[j]:g} to {reach_hi[j]:g} deg); reduced to {out[k, j]:g} deg{count}")
+    return out
 
 
 def _mirror(R: np.ndarray, leg: str) -> np.ndarray:

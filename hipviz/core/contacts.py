@@ -366,7 +366,7 @@ def place_on_floor(model, poses: PoseBatch, posture, cs: ContactSet, *, named: I
     J_translation = np.zeros((hold.size + 2 + n_b + U, 3))
     J_translation[:hold.size] = _W_CONTACT * P[1]
     J_translation[hold.size:hold.size + 2] = _W_CONTACT * P[[0, 2]]
-    lam = np.full(n, 1e-3)
+    lam = np.full(n, 1e-5)
     eye = np.eye(U)
     K = U - 3
     r = residual(u, np.arange(n))
@@ -407,9 +407,9 @@ def place_on_floor(model, poses: PoseBatch, posture, cs: ContactSet, *, named: I
             pending[sel[better]] = False
             if not pending.any():
                 break
-        # converged: steps under a nanometre (nanoradian), or no step lowers the cost any more;
+        # converged: steps under 0.1 micrometre (microradian), or no step lowers the cost;
         # the answer then does not depend on where the search started
-        done = ((np.abs(step).max(axis=1) < 1e-9) & ~pending) | (lam[todo] > 1e8)
+        done = ((np.abs(step).max(axis=1) < 1e-7) & ~pending) | (lam[todo] > 1e8)
         todo = todo[~done]
         if todo.size == 0:
             break

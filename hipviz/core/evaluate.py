@@ -13,6 +13,7 @@ from .kinematics import segment_transforms
 from .model import Model, attach_length_ranges
 from .paths import PathSet, path_kinematics
 from .pose import PoseBatch, clamp_poses, make_poses, resolve_name
+from .request import check_options
 from .rotations import LEFT_LUMBAR_SIGNS, MIRROR_POINT, MIRROR_Z, cardan_zxy_angles
 from .state import MuscleState, State
 from .work import apply_activation
@@ -152,6 +153,17 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
     -------
     State
 
+    Raises
+    ------
+    hipviz.core.request.RequestError
+        (a ``ValueError``) An option of the wrong type (``lock_pelvis="no"``), not finite
+        (``effort_nm=nan``), out of range (``load_n=1e300``) or unknown (``posture``,
+        ``movement``, ``contacts``); see :func:`hipviz.core.request.check_options`.
+    hipviz.PoseError
+        (a ``ValueError``) An unknown or repeated coordinate name, or an angle that is not a
+        finite, plausible number. Angles outside a joint's range are not errors: they are
+        clamped, with a warning in ``state.warnings`` that says so.
+
     Examples
     --------
     >>> import hipviz
@@ -163,15 +175,15 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
     >>> round(s.to_dict()["thigh"]["flexion"]), s.to_dict()["pelvis"]["tilt"] < 0
     (120, True)
     """
-    s = _side_code(side)
-    post = model.posture(posture)
-    if load_point not in ("ankle", "knee"):
-        raise ValueError(f"load point must be 'ankle' or 'knee', found {load_point!r}")
-    if not np.isfinite(load_n) or load_n < 0:
-        raise ValueError(f"load must be a weight of 0 N or more, found {load_n!r}")
-    if body_mass_kg is not None:
-        load_segments(body_mass_kg)  # checks the range even when no activation is computed
-    cs = resolve_contacts(post.contacts if contacts is None else contacts, s)
+    opts = check_options({"side": side, "posture": posture, "movement": movement, "lock_pelvis": lock_pelvis,
+                          "compensation": compensation, "load_n": load_n, "load_point": load_point,
+                          "effort_nm": effort_nm, "body_mass_kg": body_mass_kg, "contacts": contacts},
+                         postures=model.postures)
+    s = opts.side_code
+    post = model.posture(opts.posture)
+    movement, lock_pelvis, compensation, load_n = opts.movement, opts.lock_pelvis, opts.compensation, opts.load_n
+    effort_nm, body_mass_kg = opts.effort_nm, opts.body_mass_kg
+    cs = resolve_contacts(post.contacts if contacts is None else opts.contacts, s)
     if isinstance(pose, PoseBatch):
         poses = pose
         named = {f"{b}_{c}" for c in ("r", "l") for b in ("hip_flexion", "hip_adduction", "hip_rotation", "knee_flexion")}

@@ -46,16 +46,25 @@ def read_landmarks(path: str | Path, kind: str | None = None) -> dict[str, np.nd
         With the file, the landmark and what was wrong.
     """
     path = Path(path)
+    if path.is_dir():
+        raise LandmarkError(f"{path}: is a folder; expected a landmark file (NAME.landmarks.toml)")
     try:
-        raw = tomllib.loads(path.read_text())
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise LandmarkError(f"{path}: landmark file not found") from None
+    except UnicodeDecodeError:
+        raise LandmarkError(f"{path}: not a text file (expected TOML in UTF-8, such as meshes/pelvis.landmarks.toml)") from None
+    except OSError as exc:
+        raise LandmarkError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise LandmarkError(f"{path}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise LandmarkError(f"{path}: not valid TOML (tables nested too deeply)") from None
     units = raw.get("units", "mm")
-    scale = {"mm": 1e-3, "m": 1.0, "cm": 1e-2}.get(units)
+    scale = {"mm": 1e-3, "m": 1.0, "cm": 1e-2}.get(units) if isinstance(units, str) else None
     if scale is None:
-        raise LandmarkError(f"{path}: units must be 'mm', 'cm' or 'm', found {units!r}")
+        shown = repr(units) if len(repr(units)) <= 40 else repr(units)[:37] + "..."
+        raise LandmarkError(f"{path}: units: expected 'mm', 'cm' or 'm', found {shown}")
     table = raw.get("landmarks")
     if not isinstance(table, dict) or not table:
         raise LandmarkError(f"{path}: expected [landmarks.NAME] tables with a 'position', found none")
@@ -66,8 +75,10 @@ def read_landmarks(path: str | Path, kind: str | None = None) -> dict[str, np.nd
             arr = np.asarray(pos, dtype=float)
         except (TypeError, ValueError):
             arr = np.empty(0)
-        if arr.shape != (3,) or not np.all(np.isfinite(arr)):
-            raise LandmarkError(f"{path}: landmark '{name}': expected position = [x, y, z] (three finite numbers), found {pos!r}")
+        if arr.shape != (3,) or not np.all(np.isfinite(arr)) or np.abs(arr).max() * scale > 1000.0:
+            shown = repr(pos) if len(repr(pos)) <= 60 else repr(pos)[:57] + "..."
+            raise LandmarkError(f"{path}: landmark '{name}': expected position = [x, y, z] (three finite numbers, "
+                                f"within 1 km), found {shown}")
         out[name] = arr * scale
     if kind is not None:
         missing = [n for n in REQUIRED_LANDMARKS[kind] if n not in out]

@@ -76,6 +76,9 @@ class Model:
     canonical: dict[str, dict] = field(default_factory=dict)
     #: values derived once from the model and reused by evaluate (never part of its meaning)
     cache: dict = field(default_factory=dict, repr=False, compare=False)
+    #: things the user should know about how the model was built (a bones folder without a
+    #: mesh, so that bone is not drawn ...); the command line prints them, the window shows them
+    notes: list[str] = field(default_factory=list, compare=False)
 
     def muscle(self, muscle_id: str) -> MuscleSpec:
         """The muscle with identifier ``muscle_id`` (KeyError with the known ids otherwise)."""
@@ -146,19 +149,41 @@ def load_model(mesh_dir: str | Path | None = None, *, muscle_dir: str | Path | N
     21
     """
     folder = Path(mesh_dir) if mesh_dir is not None else shipped_dir("meshes")
-    landmarks, meshes = {}, {}
+    if not folder.is_dir():
+        what = "is a file" if folder.exists() else "does not exist"
+        raise LandmarkError(f"{folder}: {what}; expected a folder of bone files (pelvis.landmarks.toml, "
+                            "femur_r.landmarks.toml ... and their .ply meshes), such as one written by hipviz import-bones")
+    landmarks, meshes, notes = {}, {}, []
     for bone, (kind, stem) in BONE_FILES.items():
         landmarks[bone] = read_landmarks(folder / f"{stem}.landmarks.toml", kind)
         mesh = folder / f"{stem}.ply"
-        if mesh.exists():
+        if mesh.is_file():
+            _check_ply(mesh)
             meshes[bone] = mesh
+        else:
+            notes.append(f"{folder} has no {stem}.ply: the {bone.replace('_r', ' (right)').replace('_l', ' (left)')} "
+                         "is not drawn (its landmarks are used)")
     for bone, stem in FOOT_FILES.items():
         src = folder if (folder / f"{stem}.landmarks.toml").exists() else shipped_dir("meshes")
         landmarks[bone] = _read_foot(src / f"{stem}.landmarks.toml")
         if (src / f"{stem}.ply").exists():
             meshes[bone] = src / f"{stem}.ply"
     landmarks["trunk"] = read_landmarks(resources.files("hipviz.data").joinpath("trunk.landmarks.toml"))
-    return assemble_model(landmarks, meshes, muscle_dir=muscle_dir)
+    model = assemble_model(landmarks, meshes, muscle_dir=muscle_dir)
+    model.notes.extend(notes)
+    return model
+
+
+def _check_ply(path: Path) -> None:
+    """A quick look at a bone mesh's first bytes: a PLY file starts with ``ply`` (the renderer reads the rest)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise LandmarkError(f"{path}: cannot read the mesh ({exc.strerror or exc})") from None
+    if not head.startswith(b"ply") or b"end_header" not in head:
+        raise LandmarkError(f"{path}: not a PLY mesh (a PLY file starts with 'ply' and a header); "
+                            "write the folder with hipviz import-bones")
 
 
 def _read_foot(path: Path) -> dict[str, np.ndarray]:

@@ -6,6 +6,15 @@ target's own folder and renamed over the target only when it is complete, which 
 one file system. An exception, Ctrl-C, ``SIGTERM`` (see :func:`terminate_as_interrupt`) or a full
 disk leaves the old file as it was and removes the temporary one.
 
+A program killed outright (``SIGKILL``, a power cut) cannot clean up: the target is still intact
+(the old file, or no file), but a hidden ``.NAME.part-PID-XXXXXXXX.SUFFIX`` (or a
+``.NAME.building-...`` folder) may remain beside it. The next write of the same target removes
+such leftovers of processes that no longer run.
+
+Tests pause a writer half-way (to kill it there) with the environment variable
+``HIPVIZ_TEST_PAUSE_WRITES=SECONDS``: :func:`write_bytes` then sleeps after writing half of its
+data, and :func:`atomic_path` / :func:`atomic_folder` before the final rename.
+
 Examples
 --------
 >>> import tempfile, pathlib
@@ -18,15 +27,17 @@ Examples
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 __all__ = ["atomic_path", "atomic_folder", "write_bytes", "write_text", "check_new_file",
-           "terminate_as_interrupt", "OutputError"]
+           "terminate_as_interrupt", "remove_leftovers", "OutputError"]
 
 
 class OutputError(ValueError):
@@ -62,25 +73,89 @@ def check_new_file(path: str | os.PathLike, *, overwrite: bool, suffixes: tuple[
     return out
 
 
-def _temp_beside(target: Path, kind: str) -> Path:
+_PAUSE_ENV = "HIPVIZ_TEST_PAUSE_WRITES"
+
+
+def _test_pause() -> None:
+    """Sleep ``$HIPVIZ_TEST_PAUSE_WRITES`` seconds (tests kill a writer here); no-op otherwise."""
+    text = os.environ.get(_PAUSE_ENV)
+    if text:
+        try:
+            time.sleep(min(max(float(text), 0.0), 600.0))
+        except ValueError:
+            pass
+
+
+def _temp_beside(target: Path, kind: str, suffix: str | None = None) -> Path:
     # hidden, unique, in the same folder (so the rename is atomic), keeping the real suffix
-    # because some writers choose the format by it
-    return target.with_name(f".{target.stem}.{kind}-{uuid.uuid4().hex[:8]}{target.suffix}")
+    # because some writers choose the format by it; the writer's PID lets a later write tell
+    # a leftover of a killed process from a write in progress
+    suffix = target.suffix if suffix is None else suffix
+    return target.with_name(f".{target.stem}.{kind}-{os.getpid()}-{uuid.uuid4().hex[:8]}{suffix}")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists but is not ours (EPERM)
+        return True
+    return True
+
+
+def remove_leftovers(target: str | os.PathLike) -> list[Path]:
+    """Remove temporary files and folders a killed writer left beside ``target``.
+
+    Only leftovers whose process no longer runs are removed (a write in progress in another
+    hipviz is left alone). Returns what was removed.
+    """
+    target = Path(target)
+    pattern = re.compile(rf"^\.{re.escape(target.stem)}\.(part|building|old)-(\d+)-[0-9a-f]{{8}}")
+    removed = []
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        m = pattern.match(entry.name)
+        if m is None or _alive(int(m.group(2))):
+            continue
+        try:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+            removed.append(entry)
+        except OSError:
+            pass
+    return removed
 
 
 @contextmanager
-def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
+def atomic_path(target: str | os.PathLike, *, suffix: str | None = None) -> Iterator[Path]:
     """A temporary path beside ``target``; renamed onto ``target`` when the block succeeds.
 
     The caller writes the whole file to the yielded path (with any library). If the block
     raises (or is interrupted), the temporary file is removed and ``target`` is untouched.
+
+    Parameters
+    ----------
+    target : str or path
+    suffix : str, optional
+        The temporary file's ending (default: the target's), for writers that choose the
+        format by it and know only lower-case endings (``out.PNG`` -> ``".png"``).
     """
     target = Path(target)
-    tmp = _temp_beside(target, "part")
+    remove_leftovers(target)
+    tmp = _temp_beside(target, "part", suffix)
     try:
         yield tmp
         if not tmp.exists():
             raise OSError(f"nothing was written for {target}")
+        _test_pause()
         os.replace(tmp, target)
     finally:
         if tmp.exists():
@@ -92,17 +167,24 @@ def atomic_folder(target: str | os.PathLike, *, overwrite: bool = False) -> Iter
     """A temporary folder beside ``target``; it becomes ``target`` when the block succeeds.
 
     With ``overwrite`` an existing ``target`` folder is replaced only after the new one is
-    complete (the old one is moved aside, then deleted).
+    complete (the old one is moved aside, then deleted). An existing *empty* folder is
+    replaced in any case (nothing of the user's is lost).
     """
     target = Path(target)
-    tmp = _temp_beside(target, "building")
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{str(target)!r} is a file, not a folder; choose a new folder name")
+    remove_leftovers(target)
+    tmp = _temp_beside(target, "building", "")
     tmp.mkdir()
     try:
         yield tmp
-        if target.exists():
+        _test_pause()
+        if target.is_dir() and not any(target.iterdir()):
+            os.replace(tmp, target)  # rename(2) replaces an empty folder atomically
+        elif target.exists():
             if not overwrite:
                 raise OutputError(f"{str(target)!r} already exists; choose another name or add --overwrite")
-            old = _temp_beside(target, "old")
+            old = _temp_beside(target, "old", "")
             os.replace(target, old)
             try:
                 os.replace(tmp, target)
@@ -118,10 +200,16 @@ def atomic_folder(target: str | os.PathLike, *, overwrite: bool = False) -> Iter
 
 
 def write_bytes(target: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``target`` atomically."""
+    """Write ``data`` to ``target`` atomically (``OSError`` such as a full disk leaves it as it was)."""
+    data = bytes(data)
     with atomic_path(target) as tmp:
         with open(tmp, "wb") as fh:
-            fh.write(data)
+            half = len(data) // 2
+            fh.write(data[:half])
+            if os.environ.get(_PAUSE_ENV):
+                fh.flush()
+                _test_pause()
+            fh.write(data[half:])
             fh.flush()
             os.fsync(fh.fileno())
     return Path(target)

@@ -28,6 +28,7 @@ import numpy as np
 from .._paths import shipped_dir
 from ..core.landmarks import LandmarkError, read_landmarks
 from ..core.model import BONE_FILES
+from .atomic import atomic_folder
 
 __all__ = ["BoneImportError", "import_bones", "anatomical_frame", "read_mesh", "MESH_FORMATS"]
 
@@ -74,15 +75,25 @@ def read_mesh(path: str | Path):
             faces = poly.faces.reshape(-1, 4)[:, 1:] if poly.n_cells else np.zeros((0, 3), int)
             mesh = trimesh.Trimesh(np.asarray(poly.points, float), faces, process=True)
         else:
-            loaded = trimesh.load(path, force="mesh", process=True)
+            # unprocessed first: trimesh's processing silently drops non-finite vertices
+            loaded = trimesh.load(path, force="mesh", process=False)
             mesh = loaded if isinstance(loaded, trimesh.Trimesh) else None
     except Exception as exc:  # the readers raise many kinds of errors on bad files
-        raise BoneImportError(f"{path}: cannot read the mesh ({type(exc).__name__}: {exc})") from None
+        text = str(exc).splitlines()[0][:120] if str(exc) else ""
+        raise BoneImportError(f"{path}: cannot read the mesh ({type(exc).__name__}: {text})") from None
     if mesh is None or len(mesh.faces) == 0:
         raise BoneImportError(f"{path}: the file holds no triangles")
-    if not np.all(np.isfinite(mesh.vertices)):
-        raise BoneImportError(f"{path}: the mesh has non-finite vertex coordinates")
-    return mesh
+    bad = ~np.all(np.isfinite(mesh.vertices), axis=1)
+    if bad.any():
+        raise BoneImportError(f"{path}: {int(bad.sum())} vertex(es) have coordinates that are not numbers "
+                              f"(NaN or infinity), the first is vertex {int(np.flatnonzero(bad)[0]) + 1}; "
+                              "repair the mesh and export it again")
+    if np.abs(mesh.vertices).max() > 1e7:
+        raise BoneImportError(f"{path}: vertex coordinates up to {np.abs(mesh.vertices).max():.3g}: not a bone in "
+                              "metres or millimetres (is the file damaged?)")
+    if len(mesh.faces) and (mesh.faces.min() < 0 or mesh.faces.max() >= len(mesh.vertices)):
+        raise BoneImportError(f"{path}: triangles refer to vertices the file does not have")
+    return trimesh.Trimesh(mesh.vertices, mesh.faces, process=True)
 
 
 def _unit(v, what):
@@ -164,16 +175,51 @@ def _size(kind, lm):
     return np.linalg.norm(lm["knee_center"] - lm["ankle_center"])
 
 
+def _toml_string(text: str) -> str:
+    """A TOML basic string (JSON's escapes are TOML's: quotes, backslashes, control characters)."""
+    import json
+    return json.dumps(str(text), ensure_ascii=False)
+
+
 def _write_landmarks(path: Path, bone: str, lm: dict, descriptions: dict) -> None:
     lines = [f"# Landmarks of {bone}, imported by hipviz, in millimetres in hipviz's frame.",
-             f'bone = "{bone}"', 'units = "mm"', ""]
+             f"bone = {_toml_string(bone)}", 'units = "mm"', ""]
     for name, p in lm.items():
         q = p * 1000
-        lines += [f"[landmarks.{name}]", f"position = [{q[0]:.3f}, {q[1]:.3f}, {q[2]:.3f}]"]
+        lines += [f"[landmarks.{_toml_string(name)}]", f"position = [{q[0]:.3f}, {q[1]:.3f}, {q[2]:.3f}]"]
         if descriptions.get(name):
-            lines.append(f'description = "{descriptions[name]}"')
+            lines.append(f"description = {_toml_string(descriptions[name])}")
         lines.append("")
-    path.write_text("\n".join(lines))
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(lines))
+
+
+#: Landmarks that lie in front of (+x) or behind (-x) the bone's long axis, and above (+y) the
+#: hip centres: a bone given for the wrong side, or with right and left swapped, shows up
+#: with them on the wrong side of its frame.
+_FRONT = {"femur": ("patella",), "tibia": ("tibial_tuberosity",)}
+_BACK = {"femur": ("linea_aspera_mid", "linea_aspera_distal", "medial_condyle_posterior", "lateral_condyle_posterior",
+                   "lesser_trochanter", "trochanteric_fossa", "quadrate_tubercle", "gluteal_tuberosity"),
+         "tibia": ("fibular_head", "semimembranosus_groove")}
+_ABOVE = {"pelvis": ("iliac_crest_top_r", "iliac_crest_top_l", "sacral_promontory")}
+
+
+def _check_handedness(kind: str, bone: str, lm_local: dict, lm_path) -> None:
+    """BoneImportError when the landmarks are mirrored in hipviz's frame (a left bone given as right)."""
+    if kind == "pelvis":
+        votes = [np.sign(lm_local[k][1]) for k in _ABOVE["pelvis"] if k in lm_local and abs(lm_local[k][1]) > 0.005]
+        if votes and sum(votes) < 0:
+            raise BoneImportError(f"{lm_path}: placed by its ASIS and PSIS landmarks the pelvis comes out upside down "
+                                  "(the iliac crests below the hip centres); are asis_r and asis_l swapped?")
+        return
+    front = [np.sign(lm_local[k][0]) for k in _FRONT[kind] if k in lm_local and abs(lm_local[k][0]) > 0.003]
+    back = [-np.sign(lm_local[k][0]) for k in _BACK[kind] if k in lm_local and abs(lm_local[k][0]) > 0.003]
+    if front + back and sum(front + back) < 0:
+        side = "right" if bone.endswith("_r") else "left"
+        other = "left" if side == "right" else "right"
+        what = "the patella would lie behind the knee" if kind == "femur" else "the tibial tuberosity would face backwards"
+        raise BoneImportError(f"{lm_path}: this looks like a {other} {kind}: placed as the {side} one, {what}; "
+                              f"give it with --{kind}-{other[0]} (or check medial and lateral landmarks are not swapped)")
 
 
 def import_bones(out_dir: str | Path, bones: dict[str, tuple[str | Path, str | Path]], *,
@@ -204,8 +250,7 @@ def import_bones(out_dir: str | Path, bones: dict[str, tuple[str | Path, str | P
     unknown = set(bones) - set(BONE_FILES)
     if unknown:
         raise BoneImportError(f"unknown bone(s) {', '.join(sorted(unknown))}; expected some of {', '.join(BONE_FILES)}")
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise BoneImportError(f"{out}: the folder exists and is not empty; choose a new folder (nothing was written)")
+    _check_output_folder(out, overwrite)
     defaults = shipped_dir("meshes")
     staged: dict[str, tuple] = {}
     notes: list[str] = []
@@ -219,6 +264,9 @@ def import_bones(out_dir: str | Path, bones: dict[str, tuple[str | Path, str | P
         declared = _declared_bone(lm_path)
         if declared and declared.split("_")[0] != kind:
             raise BoneImportError(f"{lm_path}: the file says bone = {declared!r}, but it was given for the {bone}")
+        if declared in BONE_FILES and declared != bone:
+            raise BoneImportError(f"{lm_path}: the file says bone = {declared!r}, but it was given for the {bone}; "
+                                  f"give it with --{declared.replace('_', '-')}")
         if kind == "pelvis" and not {"hip_center_r", "hip_center_l"} <= set(lm):
             needed = [k for k in ("asis_r", "asis_l", "psis_r", "psis_l") if k not in lm]
             if needed:
@@ -246,6 +294,7 @@ def import_bones(out_dir: str | Path, bones: dict[str, tuple[str | Path, str | P
         origin, R = anatomical_frame(kind, lm, side)
         verts = (mesh.vertices * mesh_scale - origin) @ R
         lm_local = {k: (v - origin) @ R for k, v in lm.items()}
+        _check_handedness(kind, bone, lm_local, lm_path)
         typical, worst = _surface_distance(verts, mesh.faces, lm_local, kind)
         if typical > 0.015:
             raise BoneImportError(f"{mesh_path}: its surface lies a typical {typical * 1000:.0f} mm from the landmarks in "
@@ -253,23 +302,52 @@ def import_bones(out_dir: str | Path, bones: dict[str, tuple[str | Path, str | P
         if worst > 0.02:
             notes.append(f"{bone}: some landmarks lie {worst * 1000:.0f} mm from the mesh surface; check they belong to this mesh")
         staged[bone] = (verts, mesh.faces, lm_local)
-    out.mkdir(parents=True, exist_ok=True)
+    # built in a hidden folder beside ``out``, checked, then renamed: killed or failing half-way
+    # (a full disk), nothing appears at ``out``
+    with atomic_folder(out, overwrite=overwrite) as tmp:
+        _write_folder(tmp, staged, defaults, notes)
+        from ..core.model import load_model
+        try:
+            load_model(tmp)
+        except ValueError as exc:
+            raise BoneImportError(f"the imported bones do not make a usable model: {exc}".replace(str(tmp), str(out))) from None
+    return ImportReport(out, notes)
+
+
+def _check_output_folder(out: Path, overwrite: bool) -> None:
+    """BoneImportError unless ``out`` can become the new folder (nothing written yet)."""
+    import os
+
+    if out.exists() and not out.is_dir():
+        raise BoneImportError(f"{out}: is a file; -o/--output needs the name of a new folder (nothing was written)")
+    if out.is_dir() and any(out.iterdir()) and not overwrite:
+        raise BoneImportError(f"{out}: the folder exists and is not empty; choose a new folder (nothing was written)")
+    parent = out.parent
+    if not parent.is_dir():
+        raise BoneImportError(f"{out}: {str(parent)!r} is not an existing folder; create it first (nothing was written)")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise BoneImportError(f"{out}: cannot write in {str(parent)!r} (no permission or a read-only disk); "
+                              "choose another place (nothing was written)")
+
+
+def _write_folder(folder: Path, staged: dict, defaults: Path, notes: list[str]) -> None:
+    import trimesh
+
     for bone, (kind, stem) in BONE_FILES.items():
         default_lm = read_landmarks(defaults / f"{stem}.landmarks.toml")
         desc = _descriptions(defaults / f"{stem}.landmarks.toml")
         if bone not in staged:
-            shutil.copy(defaults / f"{stem}.ply", out / f"{stem}.ply")
-            shutil.copy(defaults / f"{stem}.landmarks.toml", out / f"{stem}.landmarks.toml")
+            shutil.copy(defaults / f"{stem}.ply", folder / f"{stem}.ply")
+            shutil.copy(defaults / f"{stem}.landmarks.toml", folder / f"{stem}.landmarks.toml")
             notes.append(f"{bone}: kept the default bone")
             continue
         verts, faces, lm_local = staged[bone]
         filled = _fill_missing(kind, lm_local, default_lm)
         if filled:
             notes.append(f"{bone}: {len(filled)} landmark(s) carried over from the default bone, scaled: {', '.join(filled)}")
-        import trimesh
-        trimesh.Trimesh(verts, faces, process=False).export(out / f"{stem}.ply")
-        _write_landmarks(out / f"{stem}.landmarks.toml", bone, lm_local, desc)
-    return ImportReport(out, notes)
+        with open(folder / f"{stem}.ply", "wb") as fh:  # our own handle: a full disk raises here
+            fh.write(trimesh.exchange.ply.export_ply(trimesh.Trimesh(verts, faces, process=False)))
+        _write_landmarks(folder / f"{stem}.landmarks.toml", bone, lm_local, desc)
 
 
 def _descriptions(path: Path) -> dict:
@@ -292,8 +370,8 @@ def _fill_missing(kind: str, lm: dict, default: dict) -> list[str]:
 def _declared_bone(path) -> str:
     import tomllib
     try:
-        return str(tomllib.loads(Path(path).read_text()).get("bone", ""))
-    except (OSError, tomllib.TOMLDecodeError):
+        return str(tomllib.loads(Path(path).read_text(encoding="utf-8")).get("bone", ""))
+    except (OSError, UnicodeDecodeError, RecursionError, tomllib.TOMLDecodeError):
         return ""
 
 

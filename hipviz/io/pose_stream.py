@@ -57,11 +57,11 @@ def _parse(lines: list[tuple[int, str]], names: list[str], path: Path) -> np.nda
                     raise PoseFileError(f"{path}, line {lineno}, column {col} ({name}): expected a number in degrees, "
                                         f"found {cell.strip()[:40]!r}") from None
         raise PoseFileError(f"{path}: could not read the poses")  # pragma: no cover (caught above)
-    bad = ~np.isfinite(values)
+    bad = ~np.isfinite(values) | (np.abs(values) > 1e4)  # 1e4: make_poses' limit, said here with the line
     if bad.any():
         r, c = np.argwhere(bad)[0]
-        raise PoseFileError(f"{path}, line {lines[r][0]}, column {c + 1} ({names[c]}): expected a finite number, "
-                            f"found {lines[r][1].split(',')[c].strip()!r}")
+        raise PoseFileError(f"{path}, line {lines[r][0]}, column {c + 1} ({names[c]}): expected a finite number "
+                            f"(degrees, at most 10000 in size), found {lines[r][1].split(',')[c].strip()[:40]!r}")
     return values
 
 

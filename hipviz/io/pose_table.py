@@ -41,14 +41,26 @@ def read_pose_csv(path: str | Path) -> dict[str, np.ndarray]:
         a value that is not a finite number.
     """
     path = Path(path)
+    if path.is_dir():
+        raise PoseFileError(f"{path}: is a folder; expected a CSV file of poses")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise PoseFileError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PoseFileError(f"{path}: cannot read the file as text ({exc})") from None
-    rows = [(i + 1, r) for i, r in enumerate(csv.reader(text.splitlines()))
-            if r and any(c.strip() for c in r) and not r[0].lstrip().startswith("#")]
+    except OSError as exc:
+        raise PoseFileError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) or b"\x00" in data[:4096]:
+        raise PoseFileError(f"{path}: not a text CSV file (is it a spreadsheet? save it as CSV, UTF-8)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise PoseFileError(f"{path}, line {line}: not UTF-8 text (save the file as CSV, UTF-8)") from None
+    try:
+        rows = [(i + 1, r) for i, r in enumerate(csv.reader(text.splitlines()))
+                if r and any(c.strip() for c in r) and not r[0].lstrip().startswith("#")]
+    except csv.Error as exc:
+        raise PoseFileError(f"{path}: not a CSV file of poses ({exc})") from None
     if not rows:
         raise PoseFileError(f"{path}: the file is empty; expected a header such as 'flexion,adduction,rotation,knee' and one pose per line")
     line, header = rows[0]
@@ -74,8 +86,11 @@ def read_pose_csv(path: str | Path) -> dict[str, np.ndarray]:
             try:
                 v = float(cell)
             except ValueError:
-                raise PoseFileError(f"{path}, line {line}, column {col + 1} ({name}): expected a number in degrees, found {cell.strip()!r}") from None
-            if not math.isfinite(v):
-                raise PoseFileError(f"{path}, line {line}, column {col + 1} ({name}): expected a finite number, found {cell.strip()!r}")
+                shown = cell.strip() if len(cell.strip()) <= 40 else cell.strip()[:37] + "..."
+                raise PoseFileError(f"{path}, line {line}, column {col + 1} ({name}): expected a number in degrees, "
+                                    f"found {shown!r}") from None
+            if not math.isfinite(v) or abs(v) > 1e4:
+                raise PoseFileError(f"{path}, line {line}, column {col + 1} ({name}): expected a finite number of "
+                                    f"degrees (at most 10000 in size), found {cell.strip()[:40]!r}")
             values[r, col] = v
     return {name: values[:, j] for j, name in enumerate(names)}

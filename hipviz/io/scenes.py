@@ -46,13 +46,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._paths import shipped_dir
-from ..core.activation import movement_direction
-from ..core.contacts import resolve_contacts
 from ..core.muscles import HIP_MUSCLES
 
 #: The trunk muscles a step may highlight.
 TRUNK_MUSCLE_IDS = ("erector_spinae", "external_oblique", "internal_oblique", "quadratus_lumborum", "rectus_abdominis")
 from ..core.pose import PoseError, make_poses, normalise_pose
+from ..core.request import RequestError, check_options, did_you_mean
 from ..core.state import MUSCLE_MEASURES
 
 __all__ = ["Scene", "Step", "SceneError", "load_scene", "shipped_scenes", "nice_scale", "COLOUR_MODES"]
@@ -67,6 +66,8 @@ _NICE = (0.05, 0.1, 0.2, 0.25, 0.5, 1.0)
 _STEP_KEYS = {"caption", "pose", "duration_s", "posture", "side", "lock_pelvis", "compensation", "movement", "load_n",
               "notes", "contacts", "view", "highlight"}
 _TOP_KEYS = {"title", "description", "defaults", "steps", *_LESSON_KEYS}
+#: The step fields that are options of :func:`hipviz.evaluate` (checked by :func:`hipviz.core.request.check_options`).
+_OPTION_KEYS = ("posture", "side", "lock_pelvis", "compensation", "movement", "load_n", "contacts")
 
 
 class SceneError(ValueError):
@@ -183,52 +184,45 @@ def _lesson_colour(raw: dict, base: dict, path: Path) -> tuple[str | None, float
 
 
 def _check_step(raw: dict, base: dict, where: str, postures) -> Step:
+    if not isinstance(raw, dict):
+        raise SceneError(f"{where}: expected a [[steps]] table (caption, pose ...), found {_short(raw)}")
     lesson = [k for k in _LESSON_KEYS if k in raw]
     if lesson:
         raise SceneError(f"{where}.{lesson[0]}: one colouring for the whole lesson; set it at the top of "
                          "the file or in [defaults], not in a step")
-    unknown = set(raw) - _STEP_KEYS
+    unknown = sorted(set(raw) - _STEP_KEYS)
     if unknown:
-        raise SceneError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}; expected some of {', '.join(sorted(_STEP_KEYS))}")
+        raise SceneError(f"{where}: unknown field {unknown[0]!r}{did_you_mean(unknown[0], sorted(_STEP_KEYS))}; "
+                         f"expected some of {', '.join(sorted(_STEP_KEYS))}")
     merged = {**base, **raw}
     pose = merged.get("pose", {})
     if not isinstance(pose, dict):
-        raise SceneError(f"{where}.pose: expected a table such as {{ flexion = 90 }}, found {pose!r}")
-    try:
-        make_poses(pose, side=merged.get("side", "right"), clamp=False)
-    except PoseError as exc:
-        raise SceneError(f"{where}.pose: {exc}") from None
-    posture = merged.get("posture", "standing")
-    if postures is not None and posture not in postures:
-        raise SceneError(f"{where}.posture: expected one of {', '.join(postures)}, found {posture!r}")
+        raise SceneError(f"{where}.pose: expected a table such as {{ flexion = 90 }}, found {_short(pose)}")
     side = merged.get("side", "right")
     if side not in ("right", "left"):
-        raise SceneError(f"{where}.side: expected 'right' or 'left', found {side!r}")
-    movement = merged.get("movement")
-    if movement is not None:
-        try:
-            movement_direction(movement)
-        except ValueError as exc:
-            raise SceneError(f"{where}.movement: {exc}") from None
-    for key, lo, hi in (("compensation", 0.0, 1.0), ("duration_s", 0.0, 600.0), ("load_n", 0.0, 5000.0)):
-        if key in merged:
-            try:
-                v = float(merged[key])
-            except (TypeError, ValueError):
-                raise SceneError(f"{where}.{key}: expected a number, found {merged[key]!r}") from None
-            if not lo <= v <= hi:
-                raise SceneError(f"{where}.{key}: expected {lo:g} to {hi:g}, found {v:g}")
-    if "lock_pelvis" in merged and not isinstance(merged["lock_pelvis"], bool):
-        raise SceneError(f"{where}.lock_pelvis: expected true or false, found {merged['lock_pelvis']!r}")
-    contacts = merged.get("contacts")
-    if contacts is not None:
-        if not isinstance(contacts, list) or not all(isinstance(c, str) for c in contacts):
-            raise SceneError(f"{where}.contacts: expected a list of names such as [\"feet\"], found {contacts!r}")
-        try:
-            resolve_contacts(contacts, "r" if side == "right" else "l")
-        except ValueError as exc:
-            raise SceneError(f"{where}.contacts: {exc}") from None
-        contacts = tuple(contacts)
+        raise SceneError(f"{where}.side: expected 'right' or 'left', found {_short(side)}")
+    for key, value in pose.items():  # a step is one pose: one number per coordinate
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise SceneError(f"{where}.pose.{key}: a step is one pose: expected one number of degrees, found {_short(value)}")
+    try:
+        make_poses(pose, side=side, clamp=False)
+    except PoseError as exc:
+        raise SceneError(f"{where}.pose: {exc}") from None
+    if "movement" in merged and not isinstance(merged["movement"], str):
+        raise SceneError(f"{where}.movement: expected a movement name such as \"flexion\", \"flexion+abduction\" "
+                         f"or \"circumduction:90\", found {_short(merged['movement'])}")
+    try:
+        opts = check_options({k: merged[k] for k in _OPTION_KEYS if k in merged}, postures=postures,
+                             prefix=f"{where}.")
+    except RequestError as exc:
+        raise SceneError(str(exc)) from None
+    duration = merged.get("duration_s", 1.5)
+    if isinstance(duration, bool) or not isinstance(duration, (int, float)) or not 0.0 <= duration <= 600.0:
+        raise SceneError(f"{where}.duration_s: expected a number of seconds from 0 to 600, found {_short(duration)}")
+    for key in ("caption", "notes"):
+        if key in merged and not isinstance(merged[key], str):
+            raise SceneError(f"{where}.{key}: expected text in quotes, found {_short(merged[key])}")
+    posture, movement, contacts = opts.posture, merged.get("movement"), opts.contacts
     view = merged.get("view")
     if view is not None and view not in VIEW_NAMES:
         raise SceneError(f"{where}.view: expected one of {', '.join(VIEW_NAMES)}, found {view!r}")
@@ -244,10 +238,15 @@ def _check_step(raw: dict, base: dict, where: str, postures) -> Step:
                          f"expected one of {', '.join(known)}")
     pose = normalise_pose(pose)
     return Step(caption=str(merged.get("caption", "")), pose=dict(pose), posture=posture, side=side,
-                lock_pelvis=merged.get("lock_pelvis", True), compensation=float(merged.get("compensation", 0.5)),
-                movement=movement, load_n=float(merged.get("load_n", 0.0)),
-                duration_s=float(merged.get("duration_s", 1.5)), notes=str(merged.get("notes", "")),
+                lock_pelvis=opts.lock_pelvis, compensation=opts.compensation,
+                movement=movement, load_n=opts.load_n,
+                duration_s=float(duration), notes=str(merged.get("notes", "")),
                 contacts=contacts, view=view, highlight=tuple(highlight))
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def load_scene(path: str | Path, *, postures=None) -> Scene:
@@ -269,12 +268,20 @@ def load_scene(path: str | Path, *, postures=None) -> Scene:
         Naming the file, the step (1-based) and the field.
     """
     path = Path(path)
+    if path.is_dir():
+        raise SceneError(f"{path}: is a folder; expected a lesson file (NAME.toml)")
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SceneError(f"{path}: scene file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise SceneError(f"{path}: not a text file (a lesson is TOML text in UTF-8, see scenes/*.toml)") from None
+    except OSError as exc:
+        raise SceneError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    except tomllib.TOMLDecodeError as exc:
         raise SceneError(f"{path}: not a valid TOML scene ({exc})") from None
+    except RecursionError:
+        raise SceneError(f"{path}: not a valid TOML scene (tables nested too deeply)") from None
     unknown = sorted(set(raw) - _TOP_KEYS)
     if unknown:
         close = difflib.get_close_matches(unknown[0], sorted(_TOP_KEYS), n=1)
@@ -292,6 +299,13 @@ def load_scene(path: str | Path, *, postures=None) -> Scene:
     steps_raw = raw.get("steps")
     if not isinstance(steps_raw, list) or not steps_raw:
         raise SceneError(f"{path}: expected at least one [[steps]] table")
+    for i, s in enumerate(steps_raw):
+        if not isinstance(s, dict):
+            raise SceneError(f"{path.name}: steps: expected [[steps]] tables (caption, pose ...), found "
+                             f"{_short(s)} as step {i + 1}")
+    for key in ("title", "description"):
+        if key in raw and not isinstance(raw[key], str):
+            raise SceneError(f"{path.name}: {key}: expected text in quotes, found {_short(raw[key])}")
     colour, scale = _lesson_colour(raw, base, path)
     base = {k: v for k, v in base.items() if k not in _LESSON_KEYS}
     steps = tuple(_check_step(s, base, f"{path.name} step {i + 1}", postures) for i, s in enumerate(steps_raw))

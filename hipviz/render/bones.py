@@ -10,7 +10,11 @@ from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
 from .style import RenderStyle
 
-__all__ = ["bone_origin", "load_bone_mesh", "make_bone_actor", "set_matrix", "style_bone"]
+__all__ = ["MeshError", "bone_origin", "load_bone_mesh", "make_bone_actor", "set_matrix", "style_bone"]
+
+
+class MeshError(ValueError):
+    """A bone mesh file cannot be read or drawn; the message names the file and what is wrong."""
 
 
 def bone_origin(model, bone: str) -> np.ndarray:
@@ -34,15 +38,38 @@ def bone_origin(model, bone: str) -> np.ndarray:
 def _read(path: str, mtime: float, origin: tuple[float, float, float], detail: float):
     import pyvista as pv
 
-    mesh = pv.read(path)
-    if not isinstance(mesh, pv.PolyData):
-        mesh = mesh.extract_surface(algorithm="dataset_surface")
-    mesh = mesh.triangulate()
+    vertices, faces = _read_triangles(path)
+    mesh = pv.PolyData.from_regular_faces(vertices, faces)
     if detail < 0.999:
         mesh = mesh.decimate(1.0 - detail)
     mesh.points = np.asarray(mesh.points, float) - np.asarray(origin)
     return mesh.compute_normals(cell_normals=False, point_normals=True, split_vertices=False,
                                 consistent_normals=True, auto_orient_normals=False)
+
+
+def _read_triangles(path: str) -> tuple[np.ndarray, np.ndarray]:
+    """Vertices (n, 3) and triangles (m, 3) of a mesh file, checked (MeshError otherwise).
+
+    Read with trimesh (numpy) rather than VTK: VTK's PLY reader crashes the whole program on a
+    truncated binary file, trimesh raises an error we can word.
+    """
+    import trimesh
+
+    try:
+        loaded = trimesh.load(path, force="mesh", process=False)
+    except Exception as exc:  # the readers raise many kinds of errors on bad files
+        text = str(exc).splitlines()[0][:120] if str(exc) else ""
+        raise MeshError(f"{path}: cannot read the bone mesh ({type(exc).__name__}: {text}); "
+                        "is it complete? write the folder again with hipviz import-bones") from None
+    if not isinstance(loaded, trimesh.Trimesh) or len(loaded.faces) == 0 or len(loaded.vertices) < 3:
+        raise MeshError(f"{path}: the bone mesh holds no triangles (is it a PLY surface mesh?)")
+    vertices = np.asarray(loaded.vertices, float)
+    faces = np.asarray(loaded.faces, np.int64)
+    if not np.all(np.isfinite(vertices)) or np.abs(vertices).max() > 1e3:
+        raise MeshError(f"{path}: the bone mesh has vertex coordinates that are not finite numbers of metres")
+    if faces.min() < 0 or faces.max() >= len(vertices):
+        raise MeshError(f"{path}: the bone mesh's triangles refer to vertices it does not have")
+    return vertices, faces
 
 
 def load_bone_mesh(model, bone: str, detail: float = 1.0):

@@ -4,9 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..core.pose import PELVIS_ANGLES
+from ..io.atomic import write_bytes
 from .style import RenderStyle
 
-__all__ = ["render_png", "default_caption"]
+__all__ = ["render_png", "default_caption", "png_bytes"]
 
 
 def _deg(x: float) -> str:
@@ -62,7 +63,9 @@ def render_png(state, path, *, view: str = "oblique", size: tuple[int, int] = (1
     state : hipviz.State
         From :func:`hipviz.evaluate` (with paths, for muscles).
     path : str or Path
-        Output ``.png`` file; its folder must exist.
+        Output ``.png`` file (any case: ``.PNG``); its folder must exist. The picture is written
+        beside it and renamed into place when complete, so an existing file is replaced only by
+        a whole picture (never a truncated one, even on a full disk or when killed).
     view : str, default: "oblique"
         A camera preset of :data:`hipviz.render.VIEWS` (front, back, left, right, side, top, oblique),
         fixed in the room: gravity points down the picture and a lying body is seen lying on
@@ -88,6 +91,13 @@ def render_png(state, path, *, view: str = "oblique", size: tuple[int, int] = (1
     -------
     Path
         The file written.
+
+    Raises
+    ------
+    OSError
+        The file cannot be written (no permission, disk full); nothing is changed.
+    hipviz.render.bones.MeshError
+        (a ``ValueError``) A bone mesh of the model cannot be read or drawn.
 
     Examples
     --------
@@ -122,7 +132,20 @@ def render_png(state, path, *, view: str = "oblique", size: tuple[int, int] = (1
         scene.set_caption(default_caption(state, i) if caption is None else caption)
         scene.anatomical_views = bool(anatomical_view)
         scene.set_view(view)
-        plotter.screenshot(str(out), transparent_background=transparent, window_size=(w, h))
+        img = plotter.screenshot(None, transparent_background=transparent, window_size=(w, h), return_img=True)
     finally:
         plotter.close()
+    write_bytes(out, png_bytes(img))
     return out
+
+
+def png_bytes(img) -> bytes:
+    """An ``(h, w, 3|4)`` uint8 picture encoded as PNG."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(img, dtype=np.uint8)).save(buf, format="PNG")
+    return buf.getvalue()

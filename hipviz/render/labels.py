@@ -1,14 +1,22 @@
-"""Bold "R" and "L" beside the hips, so that nobody mixes up the sides in a front or back view.
+"""Text in the 3D view that follows the body: "R" and "L" beside the hips, and the names of the
+lit muscles with leader lines.
 
-The labels are 2D text placed every frame at the screen position of a point 14 cm lateral of
-each hip centre (pelvis frame), and hidden when the camera looks along the hip axis.
+* :class:`SideLabels`: bold "R" and "L" 14 cm lateral of each hip centre (pelvis frame), so that
+  nobody mixes up the sides in a front or back view; hidden when the camera looks along the
+  hip axis.
+* :class:`MuscleLabels`: names beside the body, each with a leader line to its muscle, laid out
+  by :func:`place_labels` (columns beside the body, or rows above and below it, never two names
+  overlapping).
+
+Both are 2D actors placed every frame, just before VTK renders, from the screen positions of
+points on the body (:func:`project`).
 """
 from __future__ import annotations
 
 import numpy as np
 from vtkmodules.vtkRenderingCore import vtkTextActor
 
-__all__ = ["SideLabels"]
+__all__ = ["SideLabels", "MuscleLabels", "place_labels", "project"]
 
 #: Anchor offset from each hip centre, pelvis frame (metres; z is mirrored for the left).
 _OFFSET = np.array([0.0, -0.01, 0.14])
@@ -70,3 +78,358 @@ class SideLabels:
     def points(self) -> np.ndarray:
         """The anchors, ``(2, 3)`` metres (for camera fitting)."""
         return np.array([self.anchors["r"], self.anchors["l"]])
+
+
+# -- names on the lit muscles ------------------------------------------------------------------
+def _spread(centres: np.ndarray, sizes: np.ndarray, lo: float, hi: float, gap: float) -> np.ndarray:
+    """1-D positions near ``centres`` with no two intervals (``sizes`` long) closer than ``gap``,
+    kept inside ``[lo, hi]`` where they fit. Order is kept. All arrays ``(n,)``."""
+    n = len(centres)
+    if n == 0:
+        return centres
+    order = np.argsort(-centres, kind="stable")  # first = highest
+    c = centres[order].astype(float).copy()
+    s = sizes[order].astype(float)
+    c[0] = min(c[0], hi - s[0] / 2)
+    for k in range(1, n):  # downwards: each below the one before
+        c[k] = min(c[k], c[k - 1] - (s[k - 1] + s[k]) / 2 - gap)
+    if c[-1] - s[-1] / 2 < lo:  # ran out at the bottom: push back up
+        c[-1] = lo + s[-1] / 2
+        for k in range(n - 2, -1, -1):
+            c[k] = max(c[k], c[k + 1] + (s[k] + s[k + 1]) / 2 + gap)
+    out = np.empty(n)
+    out[order] = c
+    return out
+
+
+def place_labels(anchors, sizes, body, area, *, gap: float = 6.0, right_area=None) -> tuple[np.ndarray, list[str]]:
+    """Boxes for labels beside a body on screen, near their anchors and never overlapping.
+
+    Labels go in a column left and/or right of the body (each on the side of its anchor, while
+    that side has room and space for it), or, when the body leaves no room at its sides, in a
+    row above and/or below it. Within a column (row) the labels keep the order of their anchors
+    and are pushed apart just enough.
+
+    Parameters
+    ----------
+    anchors : (n, 2) array_like
+        The point each label names, display pixels (x right, y up).
+    sizes : (n, 2) array_like
+        Width and height of each label, pixels.
+    body : (x0, y0, x1, y1)
+        The body's box on screen, pixels.
+    area : (x0, y0, x1, y1)
+        Where labels may go (the picture less legend and caption), pixels.
+    gap : float, default: 6
+        Pixels between labels, and between a label and the body's box.
+    right_area : (x0, y0, x1, y1), optional
+        Where the right-hand column may go instead of ``area`` (for instance reaching under a
+        legend in the top right corner); its left edge is ignored.
+
+    Returns
+    -------
+    boxes : (n, 4) ndarray
+        ``x0, y0, x1, y1`` of each label, pixels.
+    sides : list of str
+        Where each label went: ``"left"``, ``"right"``, ``"top"`` or ``"bottom"``.
+
+    Examples
+    --------
+    >>> boxes, sides = place_labels([[100, 200], [102, 201]], [[80, 20], [80, 20]], (90, 50, 300, 400), (0, 0, 800, 600))
+    >>> sides, bool(boxes[0, 1] >= boxes[1, 3] or boxes[1, 1] >= boxes[0, 3])
+    (['left', 'left'], True)
+    """
+    A = np.asarray(anchors, float).reshape(-1, 2)
+    S = np.asarray(sizes, float).reshape(-1, 2)
+    n = len(A)
+    boxes = np.zeros((n, 4))
+    if n == 0:
+        return boxes, []
+    bx0, by0, bx1, by1 = (float(v) for v in body)
+    ax0, ay0, ax1, ay1 = (float(v) for v in area)
+    rx1, ry0, ry1 = (ax1, ay0, ay1) if right_area is None else (float(right_area[2]), float(right_area[1]), float(right_area[3]))
+    w_max, h_max = S[:, 0].max() + gap, S[:, 1].max() + gap
+    room = {"left": bx0 - ax0, "right": rx1 - bx1, "bottom": by0 - ay0, "top": ay1 - by1}
+    columns = max(room["left"], room["right"]) >= w_max or max(room["top"], room["bottom"]) < h_max
+    first, second = ("left", "right") if columns else ("bottom", "top")
+    mid = 0.5 * (bx0 + bx1) if columns else 0.5 * (by0 + by1)
+    along = A[:, 0] if columns else A[:, 1]
+    need = S[:, 0] if columns else S[:, 1]
+    fits = {k: room[k] >= (w_max if columns else h_max) for k in (first, second)}
+    if not any(fits.values()):  # no side has room: the roomier one, over the body
+        fits[max((first, second), key=lambda k: room[k])] = True
+    side = np.where(along < mid, first, second).astype(object)
+    for k, other in ((first, second), (second, first)):
+        if not fits[k]:
+            side[side == k] = other
+    # a column holds as many labels as its height allows; extras go to the other one
+    lengths = {"left": ay1 - ay0, "right": ry1 - ry0, "top": ax1 - ax0, "bottom": ax1 - ax0}
+    for k, other in ((first, second), (second, first)):
+        idx = np.nonzero(side == k)[0]
+        cap_size = S[:, 1] if columns else S[:, 0]
+        while len(idx) > 1 and cap_size[idx].sum() + gap * (len(idx) - 1) > lengths[k] and fits[other]:
+            j = idx[np.argmin(np.abs(along[idx] - mid))]  # the one nearest the middle changes side
+            side[j] = other
+            idx = np.nonzero(side == k)[0]
+    for k in (first, second):
+        idx = np.nonzero(side == k)[0]
+        if not len(idx):
+            continue
+        w, h = S[idx, 0], S[idx, 1]
+        if columns:
+            if k == "left":
+                x1 = np.clip(bx0 - gap, ax0 + w, ax1)
+                x0 = x1 - w
+                lo, hi = ay0, ay1
+            else:
+                x0 = np.clip(bx1 + gap, ax0, rx1 - w)
+                x1 = x0 + w
+                lo, hi = ry0, ry1
+            cy = _spread(A[idx, 1], h, lo, hi, gap)
+            boxes[idx] = np.column_stack([x0, cy - h / 2, x1, cy + h / 2])
+        else:
+            if k == "bottom":
+                y1 = np.clip(by0 - gap, ay0 + h, ay1)
+                y0 = y1 - h
+            else:
+                y0 = np.clip(by1 + gap, ay0, ay1 - h)
+                y1 = y0 + h
+            cx = _spread(A[idx, 0], w, ax0, ax1, gap)
+            boxes[idx] = np.column_stack([cx - w / 2, y0, cx + w / 2, y1])
+    return boxes, [str(s) for s in side]
+
+
+def project(renderer, points) -> np.ndarray:
+    """World points ``(n, 3)`` (metres) -> display pixels ``(n, 3)``: x, y (up) and depth 0..1."""
+    P = np.asarray(points, float).reshape(-1, 3)
+    if not len(P):
+        return np.zeros((0, 3))
+    w, h = renderer.GetSize()
+    cam = renderer.GetActiveCamera()
+    M = cam.GetCompositeProjectionTransformMatrix(w / max(h, 1), -1, 1)
+    M = np.array([[M.GetElement(i, j) for j in range(4)] for i in range(4)])
+    hp = np.c_[P, np.ones(len(P))] @ M.T
+    ndc = hp[:, :3] / np.where(np.abs(hp[:, 3:]) > 1e-12, hp[:, 3:], 1e-12)
+    x0, y0 = renderer.GetOrigin()
+    return np.column_stack([x0 + (ndc[:, 0] + 1) / 2 * w, y0 + (ndc[:, 1] + 1) / 2 * h, (ndc[:, 2] + 1) / 2])
+
+
+class MuscleLabels:
+    """Names with leader lines on the lit muscles: 2-D text beside the body, a line to each muscle.
+
+    The labels are laid out every frame (:func:`place_labels`) just before VTK renders, from
+    the anchors' screen positions: they follow the body while it moves and the camera turns.
+    Text is bold, in the background's text colour on a near-opaque plate of the background
+    colour, with a swatch of the muscle's colour; each leader line is drawn twice (a wide line in
+    the background colour under a narrow one in the text colour), so it reads on bone, on muscle
+    and on either background. Only black/white and the muscles' own colours are used: safe for
+    colour-blind viewers.
+
+    Attributes
+    ----------
+    items : list of (text, (3,) anchor, rgb)
+        The candidates, most important first.
+    count : int or None
+        At most this many are named: the first candidates whose point is in the picture
+        (a muscle of a leg the camera leaves out is not named). None: all that are.
+    placed : list of (text, (3,) anchor, rgb)
+        Those named after the last :meth:`place`.
+    boxes : (n, 4) ndarray
+        Their boxes in display pixels (x0, y0, x1, y1), in the order of :attr:`placed`.
+    """
+
+    def __init__(self, renderer) -> None:
+        from vtkmodules.vtkCommonDataModel import vtkPolyData
+        from vtkmodules.vtkRenderingCore import vtkActor2D, vtkPolyDataMapper2D
+
+        self.renderer = renderer
+        self.items: list[tuple[str, np.ndarray, tuple]] = []
+        self.count: int | None = None
+        self.placed: list[tuple[str, np.ndarray, tuple]] = []
+        self.boxes = np.zeros((0, 4))
+        self.sides: list[str] = []
+        self.visible = True
+        self._texts: list = []
+        self._sizes: dict[tuple[str, int], tuple[int, int]] = {}
+        self._polys, self._line_actors = [], []
+        for _ in range(3):  # the outline lines, the lines, the swatches
+            poly = vtkPolyData()
+            mapper = vtkPolyDataMapper2D()
+            mapper.SetInputData(poly)
+            mapper.SetColorModeToDirectScalars()
+            mapper.SetScalarModeToUseCellData()
+            actor = vtkActor2D()
+            actor.SetMapper(mapper)
+            actor.SetVisibility(False)
+            actor.SetPickable(False)
+            renderer.AddActor(actor)
+            self._polys.append(poly)
+            self._line_actors.append(actor)
+
+    def set_items(self, items, count: int | None = None) -> None:
+        """What to label: ``[(text, anchor (3,) metres, rgb), ...]``, most important first, and
+        at most how many (see :attr:`count`)."""
+        self.items = [(str(t), np.asarray(a, float), tuple(c)) for t, a, c in items]
+        self.count = count
+
+    def _text(self, j: int):
+        from vtkmodules.vtkRenderingCore import vtkTextActor
+
+        while len(self._texts) <= j:
+            actor = vtkTextActor()
+            tp = actor.GetTextProperty()
+            tp.SetFontFamilyToArial()
+            tp.SetBold(True)
+            tp.SetJustificationToLeft()
+            tp.SetVerticalJustificationToBottom()
+            actor.SetPickable(False)
+            actor.SetVisibility(False)
+            self.renderer.AddActor(actor)
+            self._texts.append(actor)
+        return self._texts[j]
+
+    def _size(self, actor, text: str, font_px: int) -> tuple[int, int]:
+        key = (text, font_px)
+        if key not in self._sizes:
+            from vtkmodules.vtkRenderingCore import vtkTextRenderer
+
+            bb = [0, 0, 0, 0]
+            vtkTextRenderer.GetInstance().GetBoundingBox(actor.GetTextProperty(), text, bb, 72)
+            self._sizes[key] = (bb[1] - bb[0], bb[3] - bb[2])
+        return self._sizes[key]
+
+    def place(self, *, body, area, font_px: int, text_rgb, background_rgb, right_area=None, legend=None) -> None:
+        """Lay the labels out for the camera now (call just before rendering).
+
+        Parameters
+        ----------
+        body : (x0, y0, x1, y1)
+            The body's box on screen, display pixels.
+        area : (x0, y0, x1, y1)
+            Where labels may go, display pixels.
+        right_area : (x0, y0, x1, y1), optional
+            Where the right-hand column may go instead (see :func:`place_labels`).
+        legend : (x0, y0, x1, y1), optional
+            The legend's box: a muscle whose point lies under it is not named.
+        font_px : int
+        text_rgb, background_rgb : (3,) RGB 0..1
+        """
+        self._legend_box = legend
+        items = []
+        if self.visible and self.items:
+            w, h = self.renderer.GetSize()
+            legend = self._legend_box
+            pts = project(self.renderer, [a for _, a, _ in self.items])
+            for item, (x, y, z) in zip(self.items, pts):
+                inside = 0 <= x <= w and 0 <= y <= h and 0 <= z <= 1
+                under_legend = legend is not None and legend[0] <= x <= legend[2] and legend[1] <= y <= legend[3]
+                if inside and not under_legend:
+                    items.append(item)
+            items = items[:self.count] if self.count is not None else items
+        self.placed = items
+        n = len(items)
+        for j in range(n, len(self._texts)):
+            self._texts[j].SetVisibility(False)
+        if n == 0:
+            for a in self._line_actors:
+                a.SetVisibility(False)
+            self.boxes, self.sides = np.zeros((0, 4)), []
+            return
+        pad = max(2, int(round(0.25 * font_px)))
+        sw = int(round(0.7 * font_px))  # colour swatch
+        sizes = []
+        for j, (text, _, _) in enumerate(items):
+            actor = self._text(j)
+            tp = actor.GetTextProperty()
+            tp.SetFontSize(font_px)
+            tp.SetColor(*text_rgb)
+            tp.SetBackgroundColor(*background_rgb)
+            tp.SetBackgroundOpacity(0.0)
+            actor.SetInput(text)
+            tw, th = self._size(actor, text, font_px)
+            sizes.append((tw + sw + 3 * pad, max(th, sw) + 2 * pad))
+        sizes = np.array(sizes, float)
+        anchors = project(self.renderer, [a for _, a, _ in items])
+        boxes, sides = place_labels(anchors[:, :2], sizes, body, area, gap=max(4.0, 0.35 * font_px),
+                                    right_area=right_area)
+        self.boxes, self.sides = boxes, sides
+        plates, swatches, lines = [], [], []
+        for j, ((text, _, rgb), (x0, y0, x1, y1), side) in enumerate(zip(items, boxes, sides)):
+            actor = self._texts[j]
+            actor.SetPosition(x0 + 2 * pad + sw, y0 + pad)
+            actor.SetVisibility(True)
+            plates.append((x0, y0, x1, y1, background_rgb))
+            sy = 0.5 * (y0 + y1) - sw / 2
+            swatches.append((x0 + pad, sy, x0 + pad + sw, sy + sw, rgb))
+            ax, ay = anchors[j, :2]
+            # the line leaves the label on the edge facing the body, at its middle
+            start = {"left": (x1, 0.5 * (y0 + y1)), "right": (x0, 0.5 * (y0 + y1)),
+                     "top": (0.5 * (x0 + x1), y0), "bottom": (0.5 * (x0 + x1), y1)}[side]
+            lines.append((start, (ax, ay)))
+        lw = max(2.0, font_px / 9.0)
+        self._set_lines(self._polys[0], lines, background_rgb, dot=1.6 * lw + 2.0)
+        self._line_actors[0].GetProperty().SetLineWidth(lw + 3.0)
+        self._set_lines(self._polys[1], lines, text_rgb, dot=1.6 * lw)
+        self._line_actors[1].GetProperty().SetLineWidth(lw)
+        # plates and swatches in one poly: plates first, so swatches lie on them
+        self._set_quads(self._polys[2], plates + swatches, opacity=[0.82] * len(plates) + [1.0] * len(swatches))
+        for a in self._line_actors:
+            a.SetVisibility(True)
+
+    @staticmethod
+    def _set_lines(poly, lines, rgb, *, dot: float) -> None:
+        from vtkmodules.util.numpy_support import numpy_to_vtk
+        from vtkmodules.vtkCommonCore import vtkPoints
+        from vtkmodules.vtkCommonDataModel import vtkCellArray
+
+        pts, line_cells, quad_cells = [], vtkCellArray(), vtkCellArray()
+        for (sx, sy), (ex, ey) in lines:
+            i = len(pts)
+            pts += [(sx, sy, 0.0), (ex, ey, 0.0)]
+            line_cells.InsertNextCell(2)
+            line_cells.InsertCellPoint(i)
+            line_cells.InsertCellPoint(i + 1)
+            i = len(pts)
+            pts += [(ex - dot, ey - dot, 0.0), (ex + dot, ey - dot, 0.0), (ex + dot, ey + dot, 0.0), (ex - dot, ey + dot, 0.0)]
+            quad_cells.InsertNextCell(4)
+            for q in range(4):
+                quad_cells.InsertCellPoint(i + q)
+        vp = vtkPoints()
+        vp.SetData(numpy_to_vtk(np.asarray(pts, float).reshape(-1, 3), deep=True))
+        poly.SetPoints(vp)
+        poly.SetLines(line_cells)
+        poly.SetPolys(quad_cells)
+        n = line_cells.GetNumberOfCells() + quad_cells.GetNumberOfCells()
+        rgba = np.tile(np.r_[np.clip(np.asarray(rgb) * 255 + 0.5, 0, 255), 255].astype(np.uint8), (n, 1))
+        scal = numpy_to_vtk(rgba, deep=True)
+        scal.SetName("rgba")
+        poly.GetCellData().SetScalars(scal)
+        poly.Modified()
+
+    @staticmethod
+    def _set_quads(poly, quads, *, opacity) -> None:
+        from vtkmodules.util.numpy_support import numpy_to_vtk
+        from vtkmodules.vtkCommonCore import vtkPoints
+        from vtkmodules.vtkCommonDataModel import vtkCellArray
+
+        from .muscles import cell_array
+
+        n = len(quads)
+        pts = np.zeros((4 * n, 3))
+        rgba = np.zeros((n, 4), np.uint8)
+        for i, (x0, y0, x1, y1, c) in enumerate(quads):
+            pts[4 * i:4 * i + 4, :2] = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+            rgba[i, :3] = np.clip(np.asarray(c) * 255 + 0.5, 0, 255)
+            rgba[i, 3] = int(round(255 * opacity[i]))
+        vp = vtkPoints()
+        vp.SetData(numpy_to_vtk(pts, deep=True))
+        poly.SetPoints(vp)
+        poly.SetPolys(cell_array(np.arange(4 * n).reshape(n, 4)) if n else vtkCellArray())
+        scal = numpy_to_vtk(rgba, deep=True)
+        scal.SetName("rgba")
+        poly.GetCellData().SetScalars(scal)
+        poly.Modified()
+
+    def actors(self) -> list:
+        """Every 2-D actor of the labels (for clean-up)."""
+        return [*self._line_actors, *self._texts]

@@ -2,8 +2,10 @@
 
 Everything is laid out in pixels from the window size, with text measured by VTK's text
 renderer, so labels never overlap and keep their share of the picture at any window size.
-The legend sits in a column at the right, the caption at the top left; :meth:`Overlay.layout`
-returns the free rectangle that the camera fits the body into.
+The legend sits in a column at the right (at most 30 % of the width: its text shrinks to fit);
+the caption at the top left, or above the legend when the body is tall
+(:meth:`Overlay.set_body_aspect`); :meth:`Overlay.layout` returns the free rectangle that the
+camera fits the body into.
 """
 from __future__ import annotations
 
@@ -21,11 +23,13 @@ from . import colors
 from .muscles import cell_array
 from .style import RenderStyle
 
-__all__ = ["Overlay", "LegendEntry", "wrap_caption"]
+__all__ = ["Overlay", "LegendEntry", "wrap_caption", "LEGEND_MAX_WIDTH"]
 
 _REFERENCE_HEIGHT = 1000.0
 #: Legend titles longer than this many characters wrap onto more lines.
 _TITLE_CHARS = 38
+#: The legend takes at most this share of the picture's width (its text shrinks to fit).
+LEGEND_MAX_WIDTH = 0.30
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,10 @@ class Overlay:
         self._size: tuple[int, int] | None = None
         self._dirty = True
         self.free_rect = (0.0, 0.0, 1.0, 1.0)
+        self.body_aspect: float | None = None
+        self.caption_mode = "top"
+        #: ``(x0, y0, x1, y1)`` pixels of the legend column (with a caption above it), or None.
+        self.legend_box: tuple[float, float, float, float] | None = None
 
     # -- content -------------------------------------------------------------------------
     def set_legend(self, title: str, entries: list[LegendEntry]) -> None:
@@ -125,8 +133,73 @@ class Overlay:
         """Legend font size in pixels for a window ``height`` pixels high."""
         return max(10, int(round(self.style.font_size * max(height, 300) / _REFERENCE_HEIGHT)))
 
+    def set_body_aspect(self, aspect: float | None) -> None:
+        """Width / height of what the camera fits, as seen now (None: unknown).
+
+        With it, :meth:`layout` chooses where the caption goes: across the top (a wide body) or
+        above the legend in the right-hand column (a tall body, which then keeps the picture's
+        whole height).
+        """
+        aspect = None if aspect is None or not np.isfinite(aspect) or aspect <= 0 else round(float(aspect), 2)
+        if aspect != self.body_aspect:
+            self.body_aspect = aspect
+            self._dirty = True
+
+    def _rows(self) -> list[tuple[str, LegendEntry | None, bool]]:
+        rows: list[tuple[str, LegendEntry | None, bool]] = []
+        if self.style.show_legend and self.entries:
+            if self.title:
+                # a long title (e.g. "Share of the flexion + abduction moment, %") takes two lines
+                rows.append(("\n".join(textwrap.wrap(self.title, _TITLE_CHARS)) or self.title, None, True))
+            rows += [(e.label, e, False) for e in self.entries]
+        return rows
+
+    def _legend_width(self, rows, f: int, dpi: int) -> int:
+        probe = vtkTextProperty()
+        probe.SetFontFamilyToArial()
+        probe.SetFontSize(f)
+        sw = int(round(1.05 * f))
+        label_w = 0
+        for text, entry, is_title in rows:
+            probe.SetBold(is_title)
+            w, _ = self._measure(probe, text, dpi)
+            indent = 0 if is_title else sw + int(0.6 * f)
+            if entry is not None and entry.shape == "bar":
+                w = max(w, int(8 * f))
+                indent = 0
+            label_w = max(label_w, w + indent)
+        return label_w
+
+    def _legend_height(self, rows, f: int) -> int:
+        line = int(round(1.55 * f))
+        h = 0
+        for text, entry, is_title in rows:
+            if entry is not None and entry.shape == "bar":
+                h += line + int(0.9 * f) + int(0.25 * f) + line
+            else:
+                h += line + (int(round(1.2 * f)) * text.count("\n") if entry is None else 0)
+        return h
+
+    def legend_font_px(self, width: int, height: int) -> int:
+        """Legend text size for a ``width`` x ``height`` picture: the caption's size, made smaller
+        when the legend would take more than :data:`LEGEND_MAX_WIDTH` of the picture's width
+        (a narrow window, a 4:3 projector), never below 10 pixels."""
+        f = self.font_px(height)
+        rows = self._rows()
+        if not rows:
+            return f
+        w = self._legend_width(rows, f, 72)
+        if w > LEGEND_MAX_WIDTH * width:
+            f = max(10, int(f * LEGEND_MAX_WIDTH * width / w))
+        return f
+
     def layout(self, width: int, height: int, *, force: bool = False) -> tuple[float, float, float, float]:
         """Place legend and caption for a ``width`` x ``height`` window.
+
+        The legend sits in a column at the right, at most :data:`LEGEND_MAX_WIDTH` of the width
+        (its text shrinks to fit); the caption goes across the top left, or, for a tall body
+        (:meth:`set_body_aspect`), above the legend in the same column, whichever leaves the
+        body more room.
 
         Returns
         -------
@@ -140,36 +213,62 @@ class Overlay:
         st = self.style
         fg = st.text_rgb
         dpi = 72
-        f = self.font_px(height)
-        margin = int(round(0.7 * f))
+        f0 = self.font_px(height)  # caption size
+        f = self.legend_font_px(width, height)
+        margin = int(round(0.7 * f0))
         line = int(round(1.55 * f))
         sw = int(round(1.05 * f))  # swatch size
         quads: list[tuple[float, float, float, float, tuple]] = []
-
-        rows: list[tuple[str, LegendEntry | None, bool]] = []
-        if st.show_legend and self.entries:
-            if self.title:
-                # a long title (e.g. "Share of the flexion + abduction moment, %") takes two lines
-                rows.append(("\n".join(textwrap.wrap(self.title, _TITLE_CHARS)) or self.title, None, True))
-            rows += [(e.label, e, False) for e in self.entries]
+        rows = self._rows()
         n_texts = len(rows) + 4
         while len(self._texts) < n_texts:
             self._texts.append(self._new_text())
-        probe = vtkTextProperty()
-        probe.SetFontFamilyToArial()
-        probe.SetFontSize(f)
-        label_w = 0
-        for text, entry, is_title in rows:
-            probe.SetBold(is_title)
-            w, _ = self._measure(probe, text, dpi)
-            indent = 0 if is_title else sw + int(0.6 * f)
-            if entry is not None and entry.shape == "bar":
-                w = max(w, int(8 * f))
-                indent = 0
-            label_w = max(label_w, w + indent)
+        label_w = self._legend_width(rows, f, dpi) if rows else 0
         panel_w = label_w if rows else 0
-        x0 = width - margin - panel_w
-        y = height - margin
+
+        # Caption: bold; across the top left, or above the legend for a tall body.
+        cf = int(round(1.3 * f0))
+        cap = self._caption
+        ctp = cap.GetTextProperty()
+        ctp.SetFontSize(cf)
+        ctp.SetColor(*fg)
+        has_caption = bool(st.show_caption and self.caption)
+        char_w = max(self._measure(ctp, "abcdefghijklmnopqrstuvwxyz", dpi)[0] / 26, 1)
+
+        def wrapped_size(avail: float) -> tuple[str, int, int]:
+            text = wrap_caption(self.caption, max(int(avail / char_w), 12))
+            w, h = self._measure(ctp, text, dpi)
+            return text, w, h + int(0.6 * f0)
+
+        top_text, _, top_h = wrapped_size(width - 3 * margin - panel_w) if has_caption else ("", 0, 0)
+        column = False
+        if has_caption and self.body_aspect is not None:
+            col_w = max(panel_w, int(LEGEND_MAX_WIDTH * width))
+            col_text, col_tw, col_h = wrapped_size(col_w)
+            legend_h = self._legend_height(rows, f) if rows else 0
+            if col_h + legend_h + 2 * margin <= height:
+                a = self.body_aspect
+                fw_top, fh_top = width - panel_w - 3 * margin, height - 2 * margin - top_h
+                fw_col, fh_col = width - max(col_w, col_tw) - 3 * margin, height - 2 * margin
+                column = min(fw_col / a, fh_col) > 1.03 * min(fw_top / a, fh_top)
+        if column:
+            panel_w = max(panel_w, col_tw)
+            x0 = width - margin - panel_w
+            cap_text, cap_h = col_text, col_h
+            cap.SetPosition(x0, height - margin)
+        else:
+            x0 = width - margin - panel_w
+            cap_text, cap_h = top_text, top_h
+            cap.SetPosition(margin, height - margin)
+        if has_caption:
+            cap.SetInput(cap_text)
+            cap.SetVisibility(True)
+        else:
+            cap.SetVisibility(False)
+            cap_h = 0
+        self.caption_mode = "column" if column else "top"
+
+        y = height - margin - (cap_h if column else 0)
         used = 0
         for text, entry, is_title in rows:
             actor = self._texts[used]
@@ -184,7 +283,6 @@ class Overlay:
                 # "Muscle activation" bar: gradient, then 0 % / 50 % / 100 % underneath.
                 bar_h = int(0.9 * f)
                 bar_w = max(label_w, int(8 * f))
-                actor.SetInput(text)
                 actor.SetPosition(x0, y)
                 y -= line
                 quads.append((x0 - 2, y - bar_h - 2, x0 + bar_w + 2, y + 2, fg))
@@ -217,30 +315,17 @@ class Overlay:
         for t in self._texts[used:]:
             t.SetVisibility(False)
         legend_bottom = y
-
-        # Caption: top left, bold, wrapped to the width left of the legend.
-        cf = int(round(1.3 * f))
-        cap = self._caption
-        ctp = cap.GetTextProperty()
-        ctp.SetFontSize(cf)
-        ctp.SetColor(*fg)
-        avail = width - 3 * margin - panel_w
-        cap_h = 0
-        if st.show_caption and self.caption:
-            char_w = max(self._measure(ctp, "abcdefghijklmnopqrstuvwxyz", dpi)[0] / 26, 1)
-            wrapped = wrap_caption(self.caption, max(int(avail / char_w), 12))
-            cap.SetInput(wrapped)
-            cap.SetPosition(margin, height - margin)
-            cap.SetVisibility(True)
-            cap_h = self._measure(ctp, wrapped, dpi)[1] + int(0.6 * f)
-        else:
-            cap.SetVisibility(False)
         self._set_quads(quads)
+        # the box the legend (and a caption above it) takes, pixels: names may go under it
+        if rows or column:
+            self.legend_box = (x0 - margin, legend_bottom, width, height)
+        else:
+            self.legend_box = None
 
         # Free rectangle for the body, in normalised device coordinates.
-        right_px = width - (panel_w + 2 * margin if rows else margin)
-        top_px = height - margin - cap_h
-        if rows and legend_bottom > 0.55 * height and panel_w > 0.35 * width:
+        right_px = width - (panel_w + 2 * margin if (rows or column) else margin)
+        top_px = height - margin - (0 if column else cap_h)
+        if rows and not column and legend_bottom > 0.55 * height and panel_w > 0.35 * width:
             right_px = width - margin  # short, wide legend: fit below it instead
             top_px = min(top_px, legend_bottom - margin)
         ndc = lambda px, size: 2.0 * px / size - 1.0  # noqa: E731

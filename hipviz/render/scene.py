@@ -10,16 +10,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import colors, colouring
+from . import colors, colouring, naming
 from .bones import load_bone_mesh, make_bone_actor, set_matrix, style_bone
 from .floor import Floor, floor_height
 from .spine import lumbar_spine_mesh
 from .geometry import fit_camera
-from .labels import SideLabels
+from .labels import MuscleLabels, SideLabels, project
 from .markers import PELVIS_THRESHOLD_DEG, AsisMarkers, neutral_ring_color, pelvis_moved
 from .muscles import BundleKey, MuscleLayer
 from .overlay import LegendEntry, Overlay
 from .style import RenderStyle
+from .trunk_outline import TrunkOutline
 from .views import VIEW_ANGLE_DEG, view_preset
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,8 +61,10 @@ class HipScene:
     Attributes
     ----------
     bundle_actors : dict
-        ``{(side, muscle_id, bundle_name): vtkActor}``, side ``"r"`` or ``"l"``. The same
-        actor objects live for the life of the scene.
+        ``{(side, muscle_id, bundle_name): vtkActor}``, side ``"r"`` or ``"l"``: each bundle's
+        visibility, colour and mesh (``GetMapper().GetInput()``). The same actor objects live for
+        the life of the scene. They are drawn together as one mesh, ``muscles.actor`` (much
+        cheaper in software OpenGL), so they are not themselves in the renderer.
     bone_actors : dict
         ``{bone: vtkActor}`` for ``pelvis``, ``femur_r``, ``femur_l``, ``tibia_r``, ``tibia_l``,
         ``foot_r``, ``foot_l`` (those with meshes) and ``spine``, a schematic lumbar spine posed
@@ -114,14 +117,23 @@ class HipScene:
         self.side_labels = SideLabels(self.renderer, model)
         self.muscles = MuscleLayer(model, self.style)
         self.bundle_actors: dict[BundleKey, object] = {k: b.actor for k, b in self.muscles.bundles.items()}
-        for key, actor in self.bundle_actors.items():
-            plotter.add_actor(actor, reset_camera=False, name="muscle_" + "_".join(key), render=False)
+        plotter.add_actor(self.muscles.actor, reset_camera=False, name="muscles", render=False)
+        plotter.add_actor(self.muscles.halo_actor, reset_camera=False, name="muscle_halo", pickable=False, render=False)
+        self.xray = self._xray_renderer()
+        # Translucent actors (the floor) are blended in one pass, not with order-independent
+        # transparency: one layer needs no sorting, and OIT costs ~4 ms a frame in software GL.
+        self.renderer.SetUseOIT(False)
         self.markers = AsisMarkers(model, self.style)
         for j, actor in enumerate(self.markers.actors):
             plotter.add_actor(actor, reset_camera=False, name=f"asis_marker_{j}", pickable=False, render=False)
         self.floor = Floor(self.style)
         plotter.add_actor(self.floor.actor, reset_camera=False, name="floor", pickable=False, render=False)
+        self.trunk_outline = TrunkOutline(model.landmarks.get("trunk", {}), self.style)
+        for j, actor in enumerate(self.trunk_outline.actors):
+            plotter.add_actor(actor, reset_camera=False, name=f"trunk_outline_{j}", pickable=False, render=False)
         self.overlay = Overlay(self.renderer, self.style)
+        self.muscle_labels = MuscleLabels(self.renderer)
+        self._names = {m.id: m.name for m in model.muscles + list(getattr(model, "trunk_muscles", []))}
         self.view = "oblique"
         self._state = None
         self._i = 0
@@ -159,6 +171,8 @@ class HipScene:
             self._bone_T[bone] = T
             set_matrix(matrix, T)
         self._place_floor()
+        if "trunk" in state.transforms:
+            self.trunk_outline.update(state.transforms["trunk"][i])
         self.side_labels.update(state.transforms["pelvis"][i])
         self.markers.update(state.transforms["pelvis"][i], pelvis_moved(state, i, PELVIS_THRESHOLD_DEG))
         trunk = getattr(state, "trunk", {}) or {}
@@ -206,6 +220,53 @@ class HipScene:
         self.muscles.set_colors(self._activation, self._scale, threshold=threshold)
         self.muscles.rebuild_geometry()
         self.muscles.apply_visibility()
+        self._update_labels()
+
+    # -- names on the lit muscles ----------------------------------------------------------
+    def _threshold(self) -> float:
+        return colouring.SHARE_THRESHOLD if self.style.colour == "share" else colouring.EFFORT_THRESHOLD
+
+    def labelled_muscles(self, *, candidates: bool = False) -> list[tuple[str, str]]:
+        """``[(side, muscle_id)]`` to name: the highlighted muscles (all of them), then the most
+        active shown muscles (by the colouring's number, most active first) up to
+        ``style.label_count`` names in all; none when ``label_count`` is 0. Each frame names the
+        first of them whose muscle is in the picture (``muscle_labels.placed``); ``candidates``
+        gives every working muscle in that order, from which the frame takes its names.
+        """
+        m = self.muscles
+        if self.style.label_count <= 0:
+            return []
+        lit = naming.lit_bundles(self._activation, m.order, self._threshold(), m.is_shown)
+        shown = lambda sel: any(m.is_shown(k) for k in m.bundles if (k[0], k[1]) == sel)  # noqa: E731
+        count = len(m.bundles) if candidates else self.style.label_count
+        return naming.named_muscles(lit, m.highlighted, count, shown)
+
+    def _label_anchor(self, side: str, mid: str) -> np.ndarray | None:
+        """The middle of the muscle's most active (else longest) shown bundle, room frame."""
+        keys = [k for k in self.muscles.bundles if k[0] == side and k[1] == mid and self.muscles.is_shown(k)]
+        if not keys:
+            return None
+        vals = naming.lit_bundles(self._activation, self.muscles.order, -1.0)
+        key = max(keys, key=lambda k: (vals.get(k, 0.0), len(self.muscles._paths[k])))
+        return naming.path_middle(self.muscles._paths[key])
+
+    def _update_labels(self) -> None:
+        moving = getattr(self._state, "side", None)
+        items = []
+        chosen = self.labelled_muscles(candidates=True)
+        n_highlighted = sum(1 for m in chosen if m in self.muscles.highlighted)
+        for side, mid in chosen:
+            anchor = self._label_anchor(side, mid)
+            if anchor is None:
+                continue
+            name = self._names.get(mid, mid)
+            if moving is not None and side != moving:
+                name += " (left)" if side == "l" else " (right)"
+            keys = [k for k in self.muscles.bundles if k[0] == side and k[1] == mid]
+            rgb = self.muscles.color(max(keys, key=lambda k: self.muscles.radius(k)))
+            items.append((name, anchor, rgb))
+        count = max(self.style.label_count, n_highlighted) if self.style.label_count > 0 else 0
+        self.muscle_labels.set_items(items, count)
 
     # -- muscles -------------------------------------------------------------------------
     def _check_muscle(self, muscle_id: str) -> None:
@@ -217,16 +278,22 @@ class HipScene:
         self._check_muscle(muscle_id)
         self.muscles.visible_muscles[muscle_id] = bool(visible)
         self.muscles.apply_visibility()
+        self._update_labels()
+        self._update_legend()
 
     def set_side_visible(self, side: str, visible: bool) -> None:
         """Show or hide all muscles of one side (``"r"``/``"right"`` or ``"l"``/``"left"``)."""
         self.muscles.visible_sides[_side(side)] = bool(visible)
         self.muscles.apply_visibility()
+        self._update_labels()
+        self._update_legend()
 
     def set_muscles_visible(self, visible: bool) -> None:
         """Show or hide all muscles at once (individual choices are kept)."""
         self.muscles.show_all = bool(visible)
         self.muscles.apply_visibility()
+        self._update_labels()
+        self._update_legend()
 
     def solo(self, muscle_id: str | None) -> None:
         """Show only ``muscle_id`` (both sides); ``None`` shows all visible muscles again."""
@@ -234,18 +301,35 @@ class HipScene:
             self._check_muscle(muscle_id)
         self.muscles.solo_id = muscle_id
         self.muscles.apply_visibility()
+        self._update_labels()
+        self._update_legend()
 
-    def highlight(self, side: str, muscle_id: str | None) -> None:
-        """Emphasise one muscle of one side: thicker tubes, every other muscle faded.
+    def highlight(self, side: str, muscle_ids) -> None:
+        """Emphasise muscles of one side: thicker tubes with a halo, every other muscle faded.
 
-        ``muscle_id=None`` clears the highlight.
+        Parameters
+        ----------
+        side : {"r", "right", "l", "left"}
+        muscle_ids : str, iterable of str, or None
+            One muscle (a selection), several (a lesson step's ``highlight = [...]``: all of them
+            stand out, the rest stay drawn but faded), or None / empty to clear the highlight.
+
+        Examples
+        --------
+        >>> scene.highlight("right", ["piriformis", "obturator_internus"])  # doctest: +SKIP
+        >>> scene.highlight("right", None)  # doctest: +SKIP
         """
-        if muscle_id is None:
-            self.muscles.highlighted = None
-        else:
-            self._check_muscle(muscle_id)
-            self.muscles.highlighted = (_side(side), muscle_id)
+        ids = [] if muscle_ids is None else [muscle_ids] if isinstance(muscle_ids, str) else list(muscle_ids)
+        for mid in ids:
+            self._check_muscle(mid)
+        c = _side(side)
+        self.muscles.highlighted = frozenset((c, mid) for mid in ids)
         self._refresh()
+
+    @property
+    def highlighted(self) -> tuple[str, ...]:
+        """The ids of the highlighted muscles (in no particular order)."""
+        return tuple(sorted({mid for _, mid in self.muscles.highlighted}))
 
     def bundle_of_actor(self, actor) -> tuple[str, str, str] | None:
         """``(side, muscle_id, bundle_name)`` of a picked actor, or None if it is not a bundle."""
@@ -264,9 +348,14 @@ class HipScene:
         self._layout()
 
     def _update_legend(self) -> None:
+        """The legend names only what is drawn: the groups of the muscles shown, no muscle rows
+        at all when no muscle is drawn (``render --no-muscles``), the ASIS rows with the markers."""
         st = self.style
-        if self._activation is None:
-            present = {b.group for b in self.muscles.bundles.values()}
+        shown = [b for key, b in self.muscles.bundles.items() if self.muscles.is_shown(key)]
+        if not shown:
+            entries, title = [], "Front hip bones (ASIS)"
+        elif self._activation is None:
+            present = {b.group for b in shown}
             groups = [g for g in colors.GROUP_COLORS if g in present]
             entries = [LegendEntry(colors.GROUP_LABELS[g], colors.group_color(g, st.palette)) for g in groups]
             title = "Muscle groups"
@@ -284,6 +373,8 @@ class HipScene:
         if st.show_landmarks and self.markers.actors:
             entries += [LegendEntry("ASIS, pelvis neutral", neutral_ring_color(st), "ring"),
                         LegendEntry(f"ASIS, pelvis moved > {PELVIS_THRESHOLD_DEG:g}\N{DEGREE SIGN}", colors.WARNING_COLOR, "ring")]
+        if not entries:
+            title = ""
         self.overlay.set_legend(title, entries)
         self._layout()
 
@@ -304,11 +395,49 @@ class HipScene:
         w, h = rw.GetSize()
         if w <= 0 or h <= 0:
             return
-        self.overlay.layout(w, h)
+        x0, x1, y0, y1 = self.overlay.layout(w, h)
+        if self.xray is not None:  # the x-ray layer costs nothing while nothing is highlighted
+            self.xray.SetDraw(bool(self.muscles.ghost_actor.GetVisibility()))
         cam = self.renderer.GetActiveCamera()
         show = self._labels_shown(np.subtract(cam.GetPosition(), cam.GetFocalPoint()))
         self.side_labels.place(visible=show, font_px=int(round(1.5 * self.overlay.font_px(h))),
                                color=self.style.text_rgb)
+        self.place_muscle_labels((w, h), (x0, x1, y0, y1))
+
+    def label_font_px(self, height: int) -> int:
+        """Height in pixels of the muscle names in a ``height``-pixel-high picture."""
+        return max(12, int(round(self.style.label_scale * self.overlay.font_px(height))))
+
+    def body_box(self) -> tuple[float, float, float, float] | None:
+        """The box ``(x0, y0, x1, y1)`` of :meth:`focus_points` on screen now, display pixels."""
+        pts = self.focus_points(sample=5)
+        if not len(pts):
+            return None
+        xy = project(self.renderer, pts)[:, :2]
+        return float(xy[:, 0].min()), float(xy[:, 1].min()), float(xy[:, 0].max()), float(xy[:, 1].max())
+
+    def label_areas(self, size, free) -> tuple[tuple, tuple]:
+        """Where names may go, display pixels: the free part of the picture, and for the
+        right-hand column that part widened to the picture's edge below the legend."""
+        w, h = size
+        x0, x1, y0, y1 = free
+        margin = 0.5 * self.overlay.font_px(h)
+        area = ((x0 + 1) / 2 * w + margin, (y0 + 1) / 2 * h + margin, (x1 + 1) / 2 * w - margin, (y1 + 1) / 2 * h - margin)
+        box = self.overlay.legend_box
+        right = area if box is None else (area[0], area[1], w - margin, min(area[3], box[1] - margin))
+        if box is not None and right[3] - right[1] < 3 * self.label_font_px(h):
+            right = area  # no room under the legend
+        return area, right
+
+    def place_muscle_labels(self, size, free) -> None:
+        """Lay the muscle names out for the camera now (done before every render)."""
+        w, h = size
+        area, right = self.label_areas(size, free)
+        body = self.body_box() if self.muscle_labels.items else None
+        self.muscle_labels.visible = body is not None
+        self.muscle_labels.place(body=body or area, area=area, right_area=right, legend=self.overlay.legend_box,
+                                 font_px=self.label_font_px(h),
+                                 text_rgb=self.style.text_rgb, background_rgb=self.style.background_rgb)
 
     # -- camera --------------------------------------------------------------------------
     def scene_points(self) -> np.ndarray:
@@ -328,6 +457,49 @@ class HipScene:
         out = np.concatenate(pts) if pts else np.zeros((0, 3))
         return out if len(out) else np.array([[-0.2, -0.9, -0.2], [0.2, 0.2, 0.2]])
 
+    def whole_body(self) -> bool:
+        """True when both legs rest on the floor (kneeling, squatting ...): then the camera
+        fits the whole body; otherwise the pelvis and the moving leg."""
+        contacts = getattr(self._state, "contacts", None)
+        try:
+            return contacts is not None and len(contacts.legs()) >= 2
+        except AttributeError:  # pragma: no cover - a state without a contact set
+            return False
+
+    def focus_points(self, *, sample: int = 1) -> np.ndarray:
+        """What the camera fits, room frame ``(N, 3)`` metres: the pelvis and spine, the moving
+        leg's bones and muscles, the highlighted muscles, the ASIS markers and the R/L labels; in
+        a whole-body pose (:meth:`whole_body`) every visible bone, muscle and the trunk outline.
+        ``sample`` takes every n-th bone vertex."""
+        whole = self.whole_body()
+        moving = getattr(self._state, "side", "r") or "r"
+        legs = {"femur", "tibia", "foot"}
+        pts = []
+        for bone, local in self._bone_points.items():
+            if not self.bone_actors[bone].GetVisibility():
+                continue
+            name, _, side = bone.partition("_")
+            if not whole and name in legs and side != moving:
+                continue
+            T = self._bone_T[bone]
+            pts.append(local[::sample] @ T[:3, :3].T + T[:3, 3])
+        # the trunk muscles reach up to the ribs: they count when a lesson points at them (their
+        # lower ends, at the pelvis, are in the picture anyway)
+        for key, path in self.muscles._paths.items():
+            if not self.muscles.is_shown(key):
+                continue
+            trunk = self.muscles.bundles[key].group == "trunk"
+            if whole or (key[0] == moving and not trunk) or (key[0], key[1]) in self.muscles.highlighted:
+                pts.append(path)
+        if self.style.show_landmarks:
+            pts.append(self.markers.points())
+        if self._labels_shown(self._view_vectors(self.view)["direction"]):
+            pts.append(self.side_labels.points())
+        if whole and self.style.show_trunk_outline:
+            pts.append(self.trunk_outline.points())
+        out = np.concatenate(pts) if pts else np.zeros((0, 3))
+        return out if len(out) else np.array([[-0.2, -0.9, -0.2], [0.2, 0.2, 0.2]])
+
     def _view_vectors(self, name: str) -> dict[str, np.ndarray]:
         """A preset's camera direction and up vector: in the room, or turned with the body's
         posture when :attr:`anatomical_views` is on ("front" then faces the body's front
@@ -338,7 +510,7 @@ class HipScene:
         return {"direction": R @ np.asarray(preset["direction"], float), "up": R @ np.asarray(preset["up"], float)}
 
     def set_view(self, name: str) -> None:
-        """Point the camera from a preset direction and fit the whole body into the picture.
+        """Point the camera from a preset direction and fit what matters into the picture.
 
         Parameters
         ----------
@@ -350,32 +522,86 @@ class HipScene:
 
         Notes
         -----
-        The body is fitted into the part of the picture left free by the legend and the caption,
-        with a small margin; call again after a pose change to re-fit. A camera already in
-        parallel projection (``camera.SetParallelProjection(True)``) is fitted as such.
+        :meth:`focus_points` (the pelvis and the moving leg, or the whole body when both legs
+        rest on the floor) are fitted into the part of the picture left free by the legend and
+        the caption, with a small margin; call again after a pose change to re-fit. A camera
+        already in parallel projection (``camera.SetParallelProjection(True)``) is fitted as such.
         """
         preset = self._view_vectors(name)
         self.view = name
         w, h = self._window_size()
+        pts = self.focus_points()
+        d, up = np.asarray(preset["direction"], float), np.asarray(preset["up"], float)
+        right = np.cross(up, d)
+        up = np.cross(d, right)
+        ext_x, ext_y = np.ptp(pts @ right), np.ptp(pts @ up)
+        self.overlay.set_body_aspect(ext_x / ext_y if ext_y > 1e-6 else None)
         x0, x1, y0, y1 = self._layout()
         pad_x, pad_y = 0.03 * (x1 - x0), 0.03 * (y1 - y0)
-        pts = self.scene_points()
-        # Tubes and marker rings stick out of their centre lines by up to ~2 cm.
+        target = [x0 + pad_x, x1 - pad_x, y0 + pad_y, y1 - pad_y]
         camera = self.renderer.GetActiveCamera()
+        self._fit(camera, pts, preset, w / h, target)
+        # Names beside the body need room: if the body leaves none at its sides (nor above or
+        # below it), fit it again beside a column for the names, unless that shrinks it by
+        # more than 45 %.
+        box = self.body_box() if self.muscle_labels.items else None
+        if box is not None:
+            area, right = self.label_areas((w, h), (x0, x1, y0, y1))
+            need_w, need_h = self._label_width(h), 1.6 * self.label_font_px(h)
+            room_x = max(box[0] - area[0], right[2] - box[2])
+            room_y = max(box[1] - area[1], area[3] - box[3])
+            new_w = target[1] - target[0] - 2 * need_w / w
+            body_w = 2 * (box[2] - box[0]) / w
+            if room_x < need_w and room_y < need_h and new_w >= 0.55 * min(body_w, target[1] - target[0]):
+                target[1] -= 2 * need_w / w
+                self._fit(camera, pts, preset, w / h, target)
+        self.renderer.ResetCameraClippingRange()
+        try:
+            self.renderer.camera_set = True  # keep pyvista from resetting the camera on first render
+        except AttributeError:  # pragma: no cover - plain vtkRenderer
+            pass
+
+    def _fit(self, camera, pts, preset, aspect: float, target) -> None:
         parallel = bool(camera.GetParallelProjection())
-        cam = fit_camera(pts, preset["direction"], preset["up"], view_angle=VIEW_ANGLE_DEG, aspect=w / h,
-                         target=(x0 + pad_x, x1 - pad_x, y0 + pad_y, y1 - pad_y), parallel=parallel)
+        cam = fit_camera(pts, preset["direction"], preset["up"], view_angle=VIEW_ANGLE_DEG, aspect=aspect,
+                         target=tuple(target), parallel=parallel)
         camera.SetViewAngle(VIEW_ANGLE_DEG)
         if parallel:
             camera.SetParallelScale(cam["parallel_scale"])
         camera.SetFocalPoint(*cam["focal_point"])
         camera.SetPosition(*cam["position"])
         camera.SetViewUp(*cam["view_up"])
-        self.renderer.ResetCameraClippingRange()
-        try:
-            self.renderer.camera_set = True  # keep pyvista from resetting the camera on first render
-        except AttributeError:  # pragma: no cover - plain vtkRenderer
-            pass
+
+    def _label_width(self, height: int) -> float:
+        """Pixels of the widest muscle name now (with its swatch and margins)."""
+        from vtkmodules.vtkRenderingCore import vtkTextProperty
+
+        f = self.label_font_px(height)
+        tp = vtkTextProperty()
+        tp.SetFontFamilyToArial()
+        tp.SetBold(True)
+        tp.SetFontSize(f)
+        labels = self.muscle_labels
+        widths = [Overlay._measure(tp, text, 72)[0] for text, _, _ in labels.items[:labels.count]]
+        return (max(widths) if widths else 0) + 1.9 * f
+
+    def _xray_renderer(self):
+        """A renderer over the scene's (layer 1, same camera) holding the faint copy of the
+        highlighted muscles: where bone hides them, they still show through."""
+        from vtkmodules.vtkRenderingCore import vtkRenderer
+
+        rw = self.renderer.GetRenderWindow()
+        if rw is None:  # pragma: no cover - a renderer without a window
+            return None
+        ren = vtkRenderer()
+        ren.SetLayer(max(1, rw.GetNumberOfLayers()))
+        rw.SetNumberOfLayers(ren.GetLayer() + 1)
+        ren.SetActiveCamera(self.renderer.GetActiveCamera())
+        ren.InteractiveOff()
+        ren.SetPreserveColorBuffer(True)
+        ren.AddActor(self.muscles.ghost_actor)
+        rw.AddRenderer(ren)
+        return ren
 
     # -- style ---------------------------------------------------------------------------
     def _install_lights(self) -> None:
@@ -399,6 +625,10 @@ class HipScene:
         self.lights = [key, head]
         for light in self.lights:
             self.renderer.AddLight(light)
+        if self.xray is not None:
+            self.xray.RemoveAllLights()
+            for light in self.lights:
+                self.xray.AddLight(light)
 
     def set_style(self, style: RenderStyle) -> None:
         """Switch the whole look (background, fonts, tube thickness, line mode, anti-aliasing ...)."""
@@ -418,6 +648,7 @@ class HipScene:
             elif bone in _FEET:
                 actor.SetVisibility(style.show_feet)
         self.floor.set_style(style)
+        self.trunk_outline.set_style(style)
         self.muscles.set_style(style)
         self.markers.set_style(style)
         self.overlay.set_style(style)
@@ -444,6 +675,12 @@ class HipScene:
     def close(self) -> None:
         """Remove every actor and observer of the scene from the plotter."""
         self.renderer.RemoveObserver(self._observer)
-        for actor in [*self.bone_actors.values(), *self.bundle_actors.values(), *self.markers.actors, self.floor.actor,
-                      *self.overlay.actors(), *self.side_labels.actors.values()]:
+        if self.xray is not None:
+            self.xray.RemoveAllViewProps()
+            rw = self.xray.GetRenderWindow()
+            if rw is not None:
+                rw.RemoveRenderer(self.xray)
+        for actor in [*self.bone_actors.values(), self.muscles.actor, self.muscles.halo_actor, *self.markers.actors, self.floor.actor,
+                      *self.trunk_outline.actors, *self.overlay.actors(), *self.muscle_labels.actors(),
+                      *self.side_labels.actors.values()]:
             self.renderer.RemoveActor(actor)

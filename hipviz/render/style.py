@@ -92,6 +92,13 @@ class RenderStyle:
         Skip the inner faces of bones and tubes (they are closed surfaces): about a third
         of a frame's cost in software GL. Turn off for open or inconsistently wound meshes
         of your own.
+    label_count : int, default: 5
+        Names, with leader lines, on this many muscles: the highlighted ones (always all of
+        them), then the most active (by the colouring's number: effort or share). 0: no names.
+    label_scale : float, default: 1.15
+        Name text height relative to the legend text.
+    show_trunk_outline : bool, default: True
+        A translucent rib cage where the trunk muscles end (posed with the trunk).
     """
 
     background: str = "white"
@@ -123,6 +130,9 @@ class RenderStyle:
     show_floor: bool = True
     show_side_labels: bool = True
     backface_culling: bool = True
+    label_count: int = 5
+    label_scale: float = 1.15
+    show_trunk_outline: bool = True
 
     def __post_init__(self) -> None:
         if self.background not in BACKGROUNDS:
@@ -137,6 +147,10 @@ class RenderStyle:
             raise ValueError(f"RenderStyle.activation_scale: expected None or a value in (0, 1], found {self.activation_scale!r}")
         if self.font_size <= 0 or self.tube_scale <= 0:
             raise ValueError("RenderStyle.font_size and tube_scale must be positive")
+        if not (isinstance(self.label_count, int) and 0 <= self.label_count <= 30):
+            raise ValueError(f"RenderStyle.label_count: expected a whole number 0 to 30, found {self.label_count!r}")
+        if not self.label_scale > 0:
+            raise ValueError(f"RenderStyle.label_scale: expected a positive number, found {self.label_scale!r}")
 
     @property
     def background_rgb(self) -> tuple[float, float, float]:

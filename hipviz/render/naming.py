@@ -1,0 +1,75 @@
+"""Which muscles the 3D view names, and where on each the leader line ends (numpy only).
+
+:class:`~hipviz.render.HipScene` asks these functions after every recolouring; the names are
+drawn by :class:`~hipviz.render.labels.MuscleLabels`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["lit_bundles", "named_muscles", "path_middle"]
+
+
+def lit_bundles(activation, order, threshold: float, shown=None) -> dict[tuple[str, str, str], float]:
+    """The bundles drawn as working, with their number (activation or share).
+
+    Parameters
+    ----------
+    activation : dict or None
+        ``{side: (values (B,), roles (B,) or None)}`` as :func:`~hipviz.render.colouring.colour_values`.
+    order : dict
+        ``{side: [(muscle_id, bundle_name), ...]}`` in the order of the values.
+    threshold : float
+        Below it (or with the role ``"inactive"``) a bundle is not working.
+    shown : callable, optional
+        ``shown(key) -> bool``: only bundles drawn now count.
+    """
+    out = {}
+    for side, (vals, roles) in (activation or {}).items():
+        for j, (mid, bn) in enumerate(order[side][:len(vals)]):
+            key = (side, mid, bn)
+            v = float(vals[j])
+            off = (str(roles[j]) == "inactive") if roles is not None else v < threshold
+            if off or v < threshold or (shown is not None and not shown(key)):
+                continue
+            out[key] = v
+    return out
+
+
+def named_muscles(lit: dict, highlighted, count: int, shown_muscle=None) -> list[tuple[str, str]]:
+    """``[(side, muscle_id)]`` to name: every highlighted muscle (the most active first), then
+    the most active working muscles, up to ``count`` names in all; none when ``count`` is 0.
+
+    Examples
+    --------
+    >>> lit = {("r", "iliopsoas", "psoas"): 0.3, ("r", "sartorius", "main"): 0.1, ("l", "gluteus_medius", "main"): 0.5}
+    >>> named_muscles(lit, {("r", "sartorius")}, 2)
+    [('r', 'sartorius'), ('l', 'gluteus_medius')]
+    """
+    if count <= 0:
+        return []
+    best: dict[tuple[str, str], float] = {}
+    for (side, mid, _), v in lit.items():
+        best[(side, mid)] = max(best.get((side, mid), -1.0), v)
+    hl = [m for m in sorted(highlighted, key=lambda m: (-best.get(m, 0.0), m))
+          if shown_muscle is None or shown_muscle(m)]
+    out = list(hl)
+    for m in sorted(best, key=lambda m: -best[m]):
+        if len(out) >= count:
+            break
+        if m not in out:
+            out.append(m)
+    return out
+
+
+def path_middle(path: np.ndarray) -> np.ndarray:
+    """The point half way along a polyline ``(k, 3)`` (by length), ``(3,)``."""
+    path = np.asarray(path, float)
+    seg = np.linalg.norm(np.diff(path, axis=0), axis=1)
+    s = np.r_[0.0, np.cumsum(seg)]
+    if s[-1] <= 0:
+        return path[0]
+    t = 0.5 * s[-1]
+    j = int(np.clip(np.searchsorted(s, t) - 1, 0, len(seg) - 1))
+    f = (t - s[j]) / max(seg[j], 1e-12)
+    return path[j] + f * (path[j + 1] - path[j])

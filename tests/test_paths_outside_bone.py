@@ -1,0 +1,101 @@
+"""Muscle paths stay outside the bones over the joints' whole range (``tools/check_paths.py``).
+
+Every bundle of the right side is evaluated over a grid of 600 poses spanning the hip's and the
+knee's ranges; no path sample may lie more than 3 mm inside the pelvis, femur or tibia (depths
+from a 1 mm voxel distance field, good to about half a millimetre). The left femur is left out:
+with the right thigh adducted 30 deg in front of a standing left leg the two thighs overlap,
+which no wrapping surface on the right leg's bones can (or should) change.
+
+Bundles that do not yet meet 3 mm are listed in :data:`KNOWN_DEEPER` with the depth measured
+when they were listed: they must not get deeper, and the test fails (strict) when one of them
+meets the tolerance, so that the list only shrinks.
+"""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TOLERANCE_MM = 3.0
+pytestmark = pytest.mark.skipif(not (ROOT / "meshes" / "pelvis.ply").exists(), reason="bone meshes not generated")
+
+#: (muscle, bundle) -> the deepest measured (mm), for bundles no wrapping surface yet keeps within
+#: the tolerance without changing the validated moment arms (docs/validation.md, "Paths and bone").
+#: Measured 2026-12-01 after the femoral-head spheres of the deep six and gluteus maximus superior.
+#: Most lie inside bone only near the ends of the ranges; several start inside bone at their origin
+#: (gluteus minimus anterior, gemellus superior, iliacus) whatever the pose.
+KNOWN_DEEPER: dict[tuple[str, str], float] = {
+    ("gluteus_maximus", "superior"): 10.9,
+    ("gluteus_maximus", "middle"): 10.8,
+    ("gluteus_maximus", "inferior"): 8.6,
+    ("gluteus_medius", "anterior"): 3.1,
+    ("gluteus_medius", "middle"): 3.8,
+    ("gluteus_medius", "posterior"): 5.1,
+    ("gluteus_minimus", "anterior"): 7.8,
+    ("gluteus_minimus", "middle"): 3.3,
+    ("gluteus_minimus", "posterior"): 4.5,
+    ("piriformis", "main"): 5.8,
+    ("gemellus_superior", "main"): 8.5,
+    ("obturator_internus", "main"): 6.0,
+    ("gemellus_inferior", "main"): 9.1,
+    ("quadratus_femoris", "main"): 10.9,
+    ("obturator_externus", "main"): 7.4,
+    ("iliopsoas", "iliacus"): 8.8,
+    ("iliopsoas", "psoas"): 8.9,
+    ("sartorius", "main"): 8.9,
+    ("rectus_femoris", "main"): 14.5,
+    ("pectineus", "main"): 7.9,
+    ("adductor_longus", "main"): 6.9,
+    ("adductor_brevis", "main"): 6.8,
+    ("adductor_magnus", "proximal"): 5.9,
+    ("adductor_magnus", "ischiocondylar"): 9.3,
+    ("gracilis", "main"): 5.0,
+    ("biceps_femoris_long_head", "main"): 12.7,
+    ("semitendinosus", "main"): 8.2,
+    ("semimembranosus", "main"): 21.8,
+}
+
+
+def _check_paths():
+    spec = importlib.util.spec_from_file_location("check_paths", ROOT / "tools" / "check_paths.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def depths(model):
+    cp = _check_paths()
+    d = cp.inside_depths(model, cp.grid_poses()) * 1000  # (poses, bundles), mm
+    ps = model.paths["r"]
+    return {(m, b): float(d[:, i].max()) for i, (m, b) in enumerate(zip(ps.muscle_ids, ps.bundle_names))}
+
+
+def test_the_depth_field_measures_the_bone(model):
+    import trimesh
+
+    cp = _check_paths()
+    lo, depth = cp.depth_grid(str(model.mesh_files["femur_r"]), (0.0, 0.0, 0.0))
+    volume = float((depth > 0).sum()) * cp.PITCH ** 3
+    assert volume == pytest.approx(trimesh.load(model.mesh_files["femur_r"]).volume, rel=0.02)
+    # half way down, the centre of the femoral shaft lies deep inside, 20 cm in front of it is outside
+    v = trimesh.load(model.mesh_files["femur_r"], process=False).vertices
+    shaft = v[np.abs(v[:, 1] + 0.2) < 0.005].mean(axis=0)
+    from scipy.ndimage import map_coordinates
+    at = map_coordinates(depth, (((np.array([shaft, shaft + [0.2, 0, 0]]) - lo) / cp.PITCH).T), order=1)
+    assert at[0] > 0.006 and at[1] == 0.0
+
+
+def test_every_path_stays_outside_bone_within_3_mm(depths):
+    over = {k: round(v, 1) for k, v in depths.items() if v > TOLERANCE_MM and k not in KNOWN_DEEPER}
+    assert not over, f"paths more than {TOLERANCE_MM} mm inside bone (deepest over 600 poses, mm): {over}"
+
+
+@pytest.mark.parametrize("key", sorted(KNOWN_DEEPER))
+def test_known_deeper_paths_get_no_deeper(depths, key):
+    assert depths[key] <= KNOWN_DEEPER[key] + 0.5, (key, depths[key])
+    if depths[key] <= TOLERANCE_MM:
+        pytest.fail(f"{key} now stays within {TOLERANCE_MM} mm ({depths[key]:.1f} mm): take it off KNOWN_DEEPER")
