@@ -2,11 +2,11 @@
 
 The drawing is :func:`hipviz.io.time_plot.draw_time_plot` (the same as ``hipviz export --plot``);
 this widget adds a time cursor that moves with playing (blitted) and seeks where it is clicked.
+matplotlib is imported when the first motion is plotted, not when the window opens (it costs
+about 35 MB and a few tenths of a second).
 """
 from __future__ import annotations
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from matplotlib.figure import Figure
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -27,12 +27,9 @@ class MotionPlot(QWidget):
         self.hint = QLabel("Open a motion file (File menu) to plot it over time")
         self.hint.setWordWrap(True)
         lay.addWidget(self.hint)
-        self.figure = Figure(figsize=(4, 3.2), dpi=100, layout="constrained")
-        self.canvas = FigureCanvasQTAgg(self.figure)
-        self.canvas.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
-        self.canvas.setMinimumHeight(200)
-        self.canvas.setToolTip("Click to show that moment of the motion")
-        lay.addWidget(self.canvas, 1)
+        self._layout = lay
+        self.figure = None
+        self.canvas = None
         self.series = None
         self.muscles: list[str] = []
         self.axes = ()
@@ -40,6 +37,19 @@ class MotionPlot(QWidget):
         self._background = None
         self._t = 0.0
         self.font_scale = 1.0
+
+    def _ensure_canvas(self) -> None:
+        if self.canvas is not None:
+            return
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+        from matplotlib.figure import Figure
+
+        self.figure = Figure(figsize=(4, 3.2), dpi=100, layout="constrained")
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.canvas.setMinimumHeight(200)
+        self.canvas.setToolTip("Click to show that moment of the motion")
+        self._layout.addWidget(self.canvas, 1)
         self.canvas.mpl_connect("draw_event", self._on_draw)
         self.canvas.mpl_connect("button_press_event", self._click)
 
@@ -56,11 +66,13 @@ class MotionPlot(QWidget):
     def _redraw(self) -> None:
         self._lines, self._background = [], None
         if self.series is None:
-            self.figure.clear()
             self.axes = ()
             self.hint.show()
-            self.canvas.draw_idle()
+            if self.canvas is not None:
+                self.figure.clear()
+                self.canvas.draw_idle()
             return
+        self._ensure_canvas()
         self.hint.hide()
         self.axes = draw_time_plot(self.figure, self.series, muscles=self.muscles, font_scale=0.85 * self.font_scale)
         self._lines = [ax.axvline(self._t, color="black", lw=1.2, alpha=0.8, animated=True) for ax in self.axes]
@@ -69,7 +81,7 @@ class MotionPlot(QWidget):
     def set_time(self, t: float) -> None:
         """Move the cursor to ``t`` seconds."""
         self._t = float(t)
-        if self._background is None or not self._lines:
+        if self.canvas is None or self._background is None or not self._lines:
             return
         self.canvas.restore_region(self._background)
         self._draw_cursor()
