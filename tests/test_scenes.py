@@ -91,3 +91,21 @@ def test_a_lesson_has_one_colour_scale_for_all_its_steps(model):
 def test_shipped_lessons_set_their_colouring(model):
     pir = load_scene(ROOT / "scenes" / "17_rotation_reversal.toml")
     assert pir.colour == "share" and pir.colour_scale(model) == pytest.approx(0.5)
+
+
+def test_an_auto_step_moves_from_the_step_before_it_both_legs_get_their_roles(tmp_path, model):
+    f = tmp_path / "squat.toml"
+    f.write_text('title = "squat"\n[defaults]\ncontacts = ["feet"]\n'
+                 '[[steps]]\npose = { hip_flexion_r = 0, hip_flexion_l = 0, knee_flexion_r = 0, knee_flexion_l = 0 }\n'
+                 'movement = "hold"\n'
+                 '[[steps]]\npose = { hip_flexion_r = 80, hip_flexion_l = 80, knee_flexion_r = 90, knee_flexion_l = 90 }\n'
+                 'movement = "auto"\n')
+    scene = load_scene(f, postures=model.postures)
+    state, j = scene.step_state(model, 1, with_paths=False)
+    assert j == 1 and state.n == 2
+    d = state.to_dict(j)
+    assert d["hip"]["flexion"] == pytest.approx(80)
+    roles = {(m["side"], m["bundle"]): m["role"] for m in d["muscles"] if m["muscle"] == "gluteus_maximus"}
+    assert roles[("right", "middle")] == roles[("left", "middle")] == "antagonist"   # both brake the descent
+    alone, j0 = scene.step_state(model, 0, with_paths=False)
+    assert j0 == 0 and alone.n == 1

@@ -123,11 +123,11 @@ def cmd_scene(argv: list[str]) -> int:
     out = []
     for i, step in enumerate(scene.steps, start=1):
         try:
-            state = hipviz.evaluate(model, step.pose, **step.evaluate_kwargs())
+            state, j = scene.step_state(model, i - 1)
         except ValueError as exc:
             raise UserError(f"{args.scene} step {i}: {exc}") from None
         entry = {"step": i, "caption": step.caption, "contacts_asked": list(step.contacts or []),
-                 "view": step.view, "highlight": list(step.highlight), **state.to_dict(paths=not args.no_paths)}
+                 "view": step.view, "highlight": list(step.highlight), **state.to_dict(j, paths=not args.no_paths)}
         out.append(entry)
     if args.json:
         _json(out)

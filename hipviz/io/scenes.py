@@ -155,12 +155,39 @@ class Scene:
             self._scales[key] = nice_scale(self.peak(model, mode))
         return self._scales[key]
 
+    def step_state(self, model, i: int, *, with_paths: bool = True):
+        """The evaluated state of step ``i`` (0-based) and the index of the step's pose in it.
+
+        A step whose ``movement`` is ``"auto"`` moves from the step before it: it is evaluated as
+        the two poses of that move, so that both legs get their direction of travel (and their
+        roles: shortening or braking), and the second pose is the step's. Other steps are
+        evaluated alone.
+
+        Returns
+        -------
+        (State, int)
+        """
+        from ..core.evaluate import evaluate
+        from .timeline import pose_columns
+
+        step = self.steps[i]
+        kw = step.evaluate_kwargs()
+        auto = isinstance(step.movement, str) and step.movement.strip().lower() == "auto"
+        if not auto or i == 0 or (self.steps[i - 1].posture, self.steps[i - 1].side) != (step.posture, step.side):
+            return evaluate(model, step.pose, with_paths=with_paths, **kw), 0
+        before = pose_columns(self.steps[i - 1].pose, step.side)
+        now = pose_columns(step.pose, step.side)
+        pose = {c: [before.get(c, now.get(c)), now.get(c, before.get(c))] for c in {**before, **now}}
+        return evaluate(model, pose, with_paths=with_paths, **kw), 1
+
     def peak(self, model, mode: str = "effort") -> float:
         """Largest activation (effort) or share (0..1) of any bundle, side and step."""
-        from ..core.evaluate import evaluate
-
-        return max((evaluate(model, step.pose, with_paths=False, **step.evaluate_kwargs()).peak(mode)
-                    for step in self.steps if step.movement is not None), default=0.0)
+        out = 0.0
+        for i, step in enumerate(self.steps):
+            if step.movement is not None:
+                state, _ = self.step_state(model, i, with_paths=False)
+                out = max(out, state.peak(mode))
+        return out
 
 
 def _lesson_colour(raw: dict, base: dict, path: Path) -> tuple[str | None, float | None]:
