@@ -267,3 +267,24 @@ def test_static_optimisation_solver_matches_the_definition():
         b = np.concatenate([np.sqrt(W) * tau[p], np.zeros(12)])
         ref = lsq_linear(M, b, bounds=(0, 1), method="bvls", tol=1e-13).x
         np.testing.assert_allclose(a[p], ref, atol=1e-7)
+
+
+def test_weak_standing_abductors_let_a_free_pelvis_drop_on_the_other_side(model):
+    """The Trendelenburg sign: only with the pelvis free, and only when the abductors fall short."""
+    weak = {"gluteus_medius_l": 0.15, "gluteus_minimus_l": 0.15, "tensor_fasciae_latae_l": 0.15}
+    pose = {"flexion": 30, "knee": 60}
+    strong_free = hipviz.evaluate(model, pose, movement="hold", lock_pelvis=False).to_dict()
+    weak_free = hipviz.evaluate(model, pose, movement="hold", lock_pelvis=False, strength=weak).to_dict()
+    weak_locked = hipviz.evaluate(model, pose, movement="hold", lock_pelvis=True, strength=weak).to_dict()
+    # the moving (right) side drops by degrees against the same request at full strength
+    assert weak_free["pelvis"]["obliquity"] < strong_free["pelvis"]["obliquity"] - 2
+    assert weak_free["asis_difference_cm"] < strong_free["asis_difference_cm"] - 0.8
+    assert any("Trendelenburg" in w and "left hip abductors" in w for w in weak_free["warnings"])
+    # locked, the pelvis stays level and the shortfall is reported instead
+    assert weak_locked["pelvis"]["obliquity"] == 0.0
+    assert any("hip adduction (left, standing leg)" in w for w in weak_locked["warnings"])
+    assert not any("Trendelenburg" in w for w in strong_free["warnings"])
+    with pytest.raises(ValueError, match="did you mean 'gluteus_medius'"):
+        hipviz.evaluate(model, pose, strength={"gluteus_medus": 0.5})
+    with pytest.raises(ValueError, match="from 0 to 2"):
+        hipviz.evaluate(model, pose, strength={"gluteus_medius": 3})

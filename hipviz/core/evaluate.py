@@ -30,7 +30,47 @@ def _side_code(side: str) -> str:
         raise ValueError(f"side must be 'right' or 'left', not {side!r}") from None
 
 
-def _muscle_state(ps: PathSet, poses: PoseBatch, c: str, T_pel: np.ndarray, with_paths: bool, trunk: bool) -> MuscleState:
+def _strength_factors(ps: PathSet, c: str, strength) -> np.ndarray:
+    """Per-bundle factor on maximal force from ``{muscle: fraction}`` (``_r``/``_l`` for one side)."""
+    f = np.ones(len(ps.muscle_ids))
+    for key, value in (strength or {}).items():
+        side = key[-1] if key[-2:] in ("_r", "_l") and key[:-2] in ps.muscle_ids else None
+        name = key[:-2] if side else key
+        if side is None or side == c:
+            f[np.array([m == name for m in ps.muscle_ids])] = value
+    return f
+
+
+def _check_strength(model: Model, strength) -> dict:
+    """``strength`` validated: known muscle ids (optionally ``_r``/``_l``), fractions 0..2."""
+    import difflib
+
+    if strength is None:
+        return {}
+    if not isinstance(strength, Mapping):
+        raise ValueError(f"strength: expected {{muscle: fraction}} such as {{'gluteus_medius': 0.3}}, found {strength!r}")
+    known = set(model.paths["r"].muscle_ids) | set(model.trunk_paths["r"].muscle_ids)
+    out = {}
+    for key, value in strength.items():
+        name = key[:-2] if isinstance(key, str) and key[-2:] in ("_r", "_l") else key
+        if name not in known:
+            close = difflib.get_close_matches(str(name), sorted(known), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ValueError(f"strength: unknown muscle {key!r}{hint}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value) or not 0 <= value <= 2:
+            raise ValueError(f"strength {key}: expected a fraction of normal strength from 0 to 2, found {value!r}")
+        out[key] = float(value)
+    return out
+
+
+#: A pelvis the standing abductors cannot hold level drops on the other side by this many degrees
+#: per unit of the abduction moment they cannot supply (as a fraction of the demand), at most the
+#: maximum: the Trendelenburg sign (a teaching model: the drop grows with the weakness).
+TRENDELENBURG_DEG_PER_UNMET, TRENDELENBURG_MAX_DEG = 20.0, 10.0
+
+
+def _muscle_state(ps: PathSet, poses: PoseBatch, c: str, T_pel: np.ndarray, with_paths: bool, trunk: bool,
+                  strength=None) -> MuscleState:
     q_hip = np.stack([poses[f"hip_flexion_{c}"], poses[f"hip_adduction_{c}"], poses[f"hip_rotation_{c}"]], axis=-1)
     q_lum = np.stack([poses["lumbar_flexion"], poses["lumbar_bending"], poses["lumbar_rotation"]], axis=-1)
     if c == "l":
@@ -44,6 +84,8 @@ def _muscle_state(ps: PathSet, poses: PoseBatch, c: str, T_pel: np.ndarray, with
     # lumbar moment arms come in the side's canonical (mirrored) frame: back to real signs
     arms = (out["lumbar_moment_arm"] * (LEFT_LUMBAR_SIGNS if c == "l" else 1.0)) if trunk else out["moment_arm"]
     capacity = ps.max_force * force_length_factor(out["length"], ps.shortest, ps.longest)
+    if strength:
+        capacity = capacity * _strength_factors(ps, c, strength)
     return MuscleState(ps.muscle_ids, ps.bundle_names, ps.max_force, out["length"], arms, paths, capacity)
 
 
@@ -105,7 +147,8 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
              side: str = "right", posture: str = "standing", movement=None,
              lock_pelvis: bool = True, compensation: float = 0.5, load_n: float = 0.0,
              load_point: str = "ankle", effort_nm: float = 10.0, body_mass_kg: float | None = None,
-             with_paths: bool = True, contacts=None, place: bool | None = None) -> State:
+             with_paths: bool = True, contacts=None, place: bool | None = None, strength=None,
+             _trendelenburg: bool = True) -> State:
     """Evaluate the model in one or many poses.
 
     Parameters
@@ -145,6 +188,11 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
         The body is placed so that they rest on the floor (room y = 0): the pelvis moves in the
         room and the coordinates the pose does not name (ankles, the other leg ...) follow,
         while the named ones hold. Their weight sharing drives the closed-chain activation.
+    strength : mapping, optional
+        ``{muscle: fraction of normal strength}`` (0 to 2), e.g. ``{"gluteus_medius": 0.2}``
+        for both sides or ``{"gluteus_medius_l": 0.2}`` for one. Standing on one leg with the
+        pelvis free, abductors too weak to hold the pelvis level let it drop on the other side
+        (the Trendelenburg sign), with a warning that says how much they lack.
     place : bool, optional
         Place the body on its contacts. Default: when paths or activations are asked for
         (moment arms and lengths do not depend on where the body is in the room).
@@ -202,8 +250,9 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
     T_pel = transforms["pelvis"]
     for c in ("r", "l"):
         attach_length_ranges(model, c)
-    muscles = {c: _muscle_state(model.paths[c], poses, c, T_pel, with_paths, False) for c in ("r", "l")}
-    trunk = {c: _muscle_state(model.trunk_paths[c], poses, c, T_pel, with_paths, True) for c in ("r", "l")}
+    strength = _check_strength(model, strength)
+    muscles = {c: _muscle_state(model.paths[c], poses, c, T_pel, with_paths, False, strength) for c in ("r", "l")}
+    trunk = {c: _muscle_state(model.trunk_paths[c], poses, c, T_pel, with_paths, True, strength) for c in ("r", "l")}
     thigh = {}
     for c in ("r", "l"):
         R = post.rotation.T @ transforms[f"femur_{c}"][:, :3, :3]
@@ -229,4 +278,40 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
                          load_n=load_n, load_point=load_point, lumbar_motion=lumbar_now - start_lumbar,
                          directions=directions)
         state.movement = movement if isinstance(movement, str) else "custom"
+        state.extra["trendelenburg_allowed"] = _trendelenburg
+        drop = _trendelenburg_drop(state)
+        if drop is not None and not isinstance(pose, PoseBatch):
+            # the standing abductors cannot hold the pelvis level: it drops on the moving side
+            sign = 1.0 if s == "r" else -1.0
+            obl = np.asarray((pose or {}).get("pelvis_obliquity", 0.0), float) - sign * drop
+            again = dict(pose or {})
+            again["pelvis_obliquity"] = obl if obl.ndim else float(obl)
+            dropped = evaluate(model, again, side=side, posture=posture, movement=movement, lock_pelvis=lock_pelvis,
+                               compensation=compensation, load_n=load_n, load_point=load_point, effort_nm=effort_nm,
+                               body_mass_kg=body_mass_kg, with_paths=with_paths, contacts=contacts, place=place,
+                               strength=strength, _trendelenburg=False)
+            c2 = "l" if s == "r" else "r"
+            worst = float(np.max(drop))
+            dropped.warnings.append(
+                f"Trendelenburg sign: the {'left' if c2 == 'l' else 'right'} hip abductors cannot hold the pelvis level, "
+                f"so it drops {worst:.0f} deg on the {'right' if s == 'r' else 'left'} side")
+            dropped.extra["trendelenburg_drop_deg"] = drop
+            return dropped
     return state
+
+
+def _trendelenburg_drop(state: State):
+    """Degrees (n,) the pelvis drops on the moving side, or None: free pelvis, one standing leg."""
+    if state.lock_pelvis or not state.extra.get("trendelenburg_allowed", True) or state.n == 0:
+        return None
+    res = state.extra.get("stance_unbalanced_nm")
+    demand = state.extra.get("stance_demand_nm")
+    cs = state.contacts
+    if res is None or demand is None or cs is None or cs.legs() != {"l" if state.side == "r" else "r"}:
+        return None
+    need = np.abs(np.minimum(demand[:, 1], 0.0))          # abduction the standing hip must supply
+    lack = np.abs(res[:, 1])
+    unmet = np.where(need > 1.0, lack / np.maximum(need, 1e-9), 0.0)
+    if not np.any(unmet > 0.02):
+        return None
+    return np.minimum(TRENDELENBURG_MAX_DEG, TRENDELENBURG_DEG_PER_UNMET * unmet)

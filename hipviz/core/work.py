@@ -326,6 +326,7 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
         other.activation, info2 = share_moments(other.moment_arm, other.capacity, stance, held_reserves)
         label = "standing leg" if state.posture.name in STANCE_POSTURES and c not in held else "on the floor"
         _report_shortfall(state, info2, stance, [f"hip {k} ({SIDE_NAMES[c2]}, {label})" for k in HIP_ARMS])
+        state.extra["stance_unbalanced_nm"] = info2.residual
         other.share = moment_share(other.moment_arm, other.capacity, other.activation,
                                    _share_direction(np.zeros((n, 4)), stance))
         state.extra["stance_demand_nm"] = stance
