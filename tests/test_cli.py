@@ -179,3 +179,13 @@ def test_a_pose_file_naming_one_coordinate_twice_is_an_error(tmp_path, capsys):
     f.write_text("flexion,hip_flexion_r\n10,20\n")
     code, out, err = run(capsys, "moment-arms", "--poses", str(f))
     assert code == 2 and "'flexion' and 'hip_flexion_r' both set hip_flexion_r" in err
+
+
+def test_weak_abductors_from_the_command_line_show_the_trendelenburg_sign(capsys):
+    weak = ["--strength", "gluteus_medius_l=15", "--strength", "gluteus_minimus_l=15",
+            "--strength", "tensor_fasciae_latae_l=15"]
+    code, out, err = run(capsys, "pose", "--flexion", "30", "--knee", "60", "--movement", "hold",
+                         "--no-lock-pelvis", *weak, "--json", "--no-paths")
+    assert code == 0 and any("Trendelenburg" in w for w in json.loads(out)["warnings"])
+    code, _, err = run(capsys, "pose", "--strength", "gluteus_medus=20")
+    assert code == 2 and "did you mean 'gluteus_medius'" in err

@@ -79,7 +79,8 @@ def _configure(win, args) -> None:
 
     vm = win.vm
     try:  # the same checks as hipviz pose and evaluate, named by the flags
-        check_options({"side": args.side, "posture": args.posture, **activation_kwargs(args),
+        check_options({"side": args.side, "posture": args.posture,
+                       **{k: v for k, v in activation_kwargs(args).items() if k != "strength"},
                        "contacts": contacts_from_args(args)}, postures=win.model.postures, labels=OPTION_FLAGS)
     except ValueError as exc:
         raise ArgumentError(str(exc)) from None
@@ -98,7 +99,9 @@ def _configure(win, args) -> None:
         if not win.load_scene(args.scene, args.step - 1):
             raise ArgumentError(f"--scene: cannot load {args.scene}")
     pose = pose_from_args(args)
-    given = {k: v for k, v in activation_kwargs(args).items() if k != "body_mass_kg"}
+    if getattr(args, "strength", None):
+        raise ArgumentError("--strength: the window does not weaken muscles yet; use hipviz pose or hipviz render")
+    given = {k: v for k, v in activation_kwargs(args).items() if k not in ("body_mass_kg", "strength")}
     defaults = {"movement": None, "lock_pelvis": True, "compensation": 0.5, "load_n": 0.0}
     options = {k: v for k, v in given.items() if v != defaults[k]}
     if args.side != "right":

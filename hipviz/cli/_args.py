@@ -54,12 +54,30 @@ def add_activation_flags(parser: argparse.ArgumentParser) -> None:
                    help="how stiff the hip is when the pelvis is free: 0 (supple) to 1 (very stiff); default 0.5")
     g.add_argument("--load", type=float, default=0.0, metavar="N", help="extra weight at the ankle in newtons (default 0)")
     g.add_argument("--body-mass", type=float, default=None, metavar="KG", help="body mass for gravity (default 75 kg)")
+    g.add_argument("--strength", dest="strength", action="append", type=_strength_item, default=[], metavar="MUSCLE=PCT",
+                   help="a muscle's strength in %% of normal, repeatable (gluteus_medius_l=20: a weak left gluteus "
+                        "medius; without _r/_l both sides); standing on one leg with the pelvis free, weak abductors "
+                        "let it drop (the Trendelenburg sign)")
+
+
+def _strength_item(text: str) -> tuple[str, float]:
+    name, eq, pct = text.partition("=")
+    try:
+        value = float(pct)
+    except ValueError:
+        value = None
+    if not eq or not name.strip() or value is None:
+        raise argparse.ArgumentTypeError(f"expected MUSCLE=PERCENT such as gluteus_medius_l=20, found {text!r}")
+    return name.strip(), value / 100.0
 
 
 def activation_kwargs(args: argparse.Namespace) -> dict:
     """Keyword arguments of :func:`hipviz.evaluate` from the activation flags."""
-    return {"movement": args.movement, "lock_pelvis": args.lock_pelvis, "compensation": args.compensation,
-            "load_n": args.load, "body_mass_kg": args.body_mass}
+    out = {"movement": args.movement, "lock_pelvis": args.lock_pelvis, "compensation": args.compensation,
+           "load_n": args.load, "body_mass_kg": args.body_mass}
+    if getattr(args, "strength", None):
+        out["strength"] = dict(args.strength)
+    return out
 
 
 def _percent(text: str) -> float:

@@ -43,7 +43,7 @@ def _evaluate(model, pose, args, **kw):
     try:
         if "contacts" not in kw and hasattr(args, "contacts"):
             kw["contacts"] = contacts_from_args(args)
-        options = {k: v for k, v in kw.items() if k not in ("with_paths", "place")}
+        options = {k: v for k, v in kw.items() if k not in ("with_paths", "place", "strength")}  # strength: evaluate checks it
         check_options({"side": args.side, "posture": args.posture, **options}, postures=model.postures,
                       labels=OPTION_FLAGS)  # the same checks as evaluate's, with the flags' names
         return hipviz.evaluate(model, pose, side=args.side, posture=args.posture, **kw)
