@@ -12,29 +12,12 @@ from typing import Iterator
 
 import numpy as np
 
-from ..core.pose import PoseError, resolve_name
-from .pose_table import PoseFileError
+from .pose_table import PoseFileError, check_header
 
 __all__ = ["iter_pose_chunks", "CHUNK_ROWS"]
 
 #: Poses read, evaluated and written at a time.
 CHUNK_ROWS = 5000
-
-
-def _header(line: str, lineno: int, path: Path) -> list[str]:
-    names = [h.strip() for h in line.split(",")]
-    seen: dict[str, str] = {}
-    for col, name in enumerate(names, 1):
-        try:
-            target = resolve_name(name)[0]
-        except PoseError as exc:
-            raise PoseFileError(f"{path}, line {lineno}, column {col}: {exc}") from None
-        if name in seen.values():
-            raise PoseFileError(f"{path}, line {lineno}: column {name!r} appears twice")
-        if target in seen:
-            raise PoseFileError(f"{path}, line {lineno}: columns {seen[target]!r} and {name!r} both set {target}; keep one")
-        seen[target] = name
-    return names
 
 
 def _parse(lines: list[tuple[int, str]], names: list[str], path: Path) -> np.ndarray:
@@ -90,7 +73,7 @@ def iter_pose_chunks(path: str | Path, chunk_rows: int = CHUNK_ROWS) -> Iterator
                 if not s or s.startswith("#"):
                     continue
                 if names is None:
-                    names = _header(s, lineno, path)
+                    names = check_header(s.split(","), lineno, path)
                     continue
                 pending.append((lineno, s))
                 if len(pending) >= chunk_rows:

@@ -19,6 +19,29 @@ class PoseFileError(ValueError):
     """A pose file could not be read; the message names file, line and column."""
 
 
+def check_header(cells: list[str], line: int, path) -> list[str]:
+    """The column names of a pose file's header, each a known coordinate named once.
+
+    Raises
+    ------
+    PoseFileError
+        An unknown name (with did-you-mean) or a coordinate given twice, naming line and column.
+    """
+    names = [h.strip() for h in cells]
+    seen: dict[str, str] = {}
+    for col, name in enumerate(names, 1):
+        try:
+            target = resolve_name(name)[0]
+        except PoseError as exc:
+            raise PoseFileError(f"{path}, line {line}, column {col}: {exc}") from None
+        if name in seen.values():
+            raise PoseFileError(f"{path}, line {line}: column {name!r} appears twice")
+        if target in seen:
+            raise PoseFileError(f"{path}, line {line}: columns {seen[target]!r} and {name!r} both set {target}; keep one")
+        seen[target] = name
+    return names
+
+
 def read_pose_csv(path: str | Path) -> dict[str, np.ndarray]:
     """Read poses from a CSV file, one pose per row.
 
@@ -64,18 +87,7 @@ def read_pose_csv(path: str | Path) -> dict[str, np.ndarray]:
     if not rows:
         raise PoseFileError(f"{path}: the file is empty; expected a header such as 'flexion,adduction,rotation,knee' and one pose per line")
     line, header = rows[0]
-    names = [h.strip() for h in header]
-    seen: dict[str, str] = {}
-    for col, name in enumerate(names, 1):
-        try:
-            target = resolve_name(name)[0]
-        except PoseError as exc:
-            raise PoseFileError(f"{path}, line {line}, column {col}: {exc}") from None
-        if name in seen.values():
-            raise PoseFileError(f"{path}, line {line}: column {name!r} appears twice")
-        if target in seen:
-            raise PoseFileError(f"{path}, line {line}: columns {seen[target]!r} and {name!r} both set {target}; keep one")
-        seen[target] = name
+    names = check_header(header, line, path)
     if len(rows) == 1:
         raise PoseFileError(f"{path}: the header has no poses below it")
     values = np.empty((len(rows) - 1, len(names)))
