@@ -7,7 +7,8 @@ import numpy as np
 
 from .activation import load_segments, movement_direction
 from .compensation import compensate
-from .contacts import PLACEMENT_TOLERANCE_M, closes_chain, contact_points, place_on_floor, resolve_contacts
+from .contacts import PLACEMENT_TOLERANCE_M, closes_chain, contact_points, resolve_contacts
+from .placement import place_on_floor
 from .force_length import force_length_factor
 from .kinematics import segment_transforms
 from .model import Model, attach_length_ranges

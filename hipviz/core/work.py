@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from .activation import SegmentParameters, hip_demand, moment_share, roles, share_moments
-from .contacts import (body_centre_of_mass, contact_points, floor_grip, pelvis_rests, several_supports,
-                       support_forces)
+from .contacts import contact_points, floor_grip, pelvis_rests, several_supports
+from .support import body_centre_of_mass, support_forces
 from .optimize import SolveInfo
 from .kinematics import hip_rotation, knee_rotation, lumbar_rotation, segment_transforms
 from .rotations import LEFT_LUMBAR_SIGNS, MIRROR_POINT
