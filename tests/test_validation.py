@@ -95,13 +95,15 @@ def test_adductor_longus_small_internal_rotation_arm_at_neutral(model):
 
 
 @pytest.mark.xfail(strict=True, reason="measured +2.4 cm: the origin on the obturator foramen lies anterior-inferior "
-                   "and the tendon reaches the femur behind the neck, so every anatomical path tried flexes by >1.6 cm")
+                   "and the tendon reaches the femur behind the neck, so every anatomical path tried flexes by >1.6 cm "
+                   "(a search over neck-cylinder radius 16-24 mm, its position and the origin gave +1.7 cm at best)")
 def test_obturator_externus_has_no_flexion_arm_at_neutral(model):
     assert abs(_arm_cm(model, "obturator_externus", "main", FLEX, (0,))[0]) < 1.0
 
 
 @pytest.mark.xfail(strict=True, reason="measured +4.3 cm (was +5.0): the muscle runs about 5 cm below the hip centre "
-                   "on these bones; a smaller adduction arm would need the line through the femoral head")
+                   "on these bones; a smaller adduction arm would need the line through the femoral head (3.0 cm needs "
+                   "the origin 40 mm up the tuberosity, above gemellus inferior's, and the insertion above the tubercle)")
 def test_quadratus_femoris_is_a_small_adductor_at_neutral(model):
     assert 0.5 <= _arm_cm(model, "quadratus_femoris", "main", ADD, (0,))[0] <= 3.0
 
