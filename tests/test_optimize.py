@@ -32,12 +32,13 @@ def _reference(A, tau, c):
 
 @pytest.fixture(scope="module")
 def model_problems(model):
-    """At least 2,000 (A, tau) problems recorded from evaluate across the model's range."""
+    """At least 2,000 (A, tau, cost) problems recorded from evaluate across the model's range."""
     recorded = []
     real = activation_module.solve_activations
 
     def spy(A, tau, **kw):
-        recorded.append((np.array(A), np.array(tau)))
+        cost = kw.get("cost")
+        recorded.append((np.array(A), np.array(tau), np.ones(A.shape[2]) if cost is None else np.array(cost)))
         return real(A, tau, **kw)
 
     rng = np.random.default_rng(20261201)
@@ -55,49 +56,52 @@ def model_problems(model):
                              ("rotation", "hip_rotation"), ("knee", "knee_flexion"))}
                     hipviz.evaluate(model, pose, posture=posture, movement=movement, lock_pelvis=lock,
                                     load_n=float(rng.choice([0.0, 40.0, 300.0])),
-                                    side=str(rng.choice(["right", "left"])), with_paths=False)
+                                    side=str(rng.choice(["right", "left"])), with_paths=False,
+                                    criterion=str(rng.choice(["muscles", "bundles"])))
     finally:
         activation_module.solve_activations = real
-    A = np.concatenate([a for a, _ in recorded if a.shape[2] == recorded[0][0].shape[2]])
-    tau = np.concatenate([t for a, t in recorded if a.shape[2] == recorded[0][0].shape[2]])
-    others = [(a, t) for a, t in recorded if a.shape[2] != recorded[0][0].shape[2]]
-    return [(A, tau)] + others
+    # one batch per problem shape and cost vector
+    groups: dict = {}
+    for A, tau, cost in recorded:
+        groups.setdefault((A.shape[1:], cost.tobytes()), []).append((A, tau, cost))
+    return [(np.concatenate([a for a, _, _ in g]), np.concatenate([t for _, t, _ in g]), g[0][2])
+            for g in groups.values()]
 
 
 @pytest.fixture(scope="module")
 def solved(model_problems):
     """Each batch with our solution and scipy's, solved once for all the tests below."""
     out = []
-    for A, tau in model_problems:
-        a, info = solve_activations(A, tau, return_info=True)
-        ref = np.array([_reference(A[p], tau[p], np.ones(A.shape[2])) for p in range(A.shape[0])])
-        out.append((A, tau, a, info, ref))
+    for A, tau, cost in model_problems:
+        a, info = solve_activations(A, tau, cost=cost, return_info=True)
+        ref = np.array([_reference(A[p], tau[p], cost) for p in range(A.shape[0])])
+        out.append((A, tau, cost, a, info, ref))
     return out
 
 
 def test_fast_solver_matches_scipy_on_2000_model_built_problems(solved):
     total = 0
     worst = 0.0
-    for A, tau, a, info, ref in solved:
+    for A, tau, cost, a, info, ref in solved:
         worst = max(worst, float(np.abs(ref - a).max()))
         total += A.shape[0]
         # never worse than the reference optimum
-        assert np.all(objective(a, A, tau) <= objective(ref, A, tau) * (1 + 1e-9) + 1e-9)
+        assert np.all(objective(a, A, tau, cost=cost) <= objective(ref, A, tau, cost=cost) * (1 + 1e-9) + 1e-9)
     assert total >= 2000, total
     assert worst < 1e-6, worst
 
 
 def test_every_solution_meets_the_optimality_conditions(solved):
-    for A, tau, a, info, _ in solved:
+    for A, tau, cost, a, info, _ in solved:
         assert np.all((a >= 0) & (a <= 1))
-        assert np.all(kkt_residual(a, A, tau) < 1e-6)
+        assert np.all(kkt_residual(a, A, tau, cost=cost) < 1e-6)
         assert np.allclose(info.residual, tau - np.einsum("pqi,pi->pq", A, a))
 
 
 def test_moments_balance_whenever_the_muscles_can_supply_them(solved):
     """Feasible = the reference solver balances it; then ours must too (to a milli-newton-metre)."""
     feasible = 0
-    for A, tau, a, info, ref in solved:
+    for A, tau, _, a, info, ref in solved:
         for p in range(A.shape[0]):
             if np.abs(A[p] @ ref[p] - tau[p]).max() < 1e-3:
                 feasible += 1
@@ -151,7 +155,9 @@ def test_dense_sweep_balances_every_coordinate_at_the_optimum(model, posture, mo
 
     def spy(A, tau, **kw):
         out = real(A, tau, **kw)
-        solved.append((np.array(A), np.array(tau), out[0] if isinstance(out, tuple) else out))
+        cost = kw.get("cost")
+        solved.append((np.array(A), np.array(tau), np.ones(A.shape[2]) if cost is None else np.array(cost),
+                       out[0] if isinstance(out, tuple) else out))
         return out
 
     monkeypatch.setattr(activation_module, "solve_activations", spy)
@@ -163,12 +169,12 @@ def test_dense_sweep_balances_every_coordinate_at_the_optimum(model, posture, mo
                              posture=posture, movement=movement, with_paths=False)
         ms = st.muscles["r"]
         assert np.all(np.isfinite(ms.activation)) and np.all((ms.activation >= 0) & (ms.activation <= 1))
-        for A, tau, sol in solved:
+        for A, tau, cost, sol in solved:
             # optimal: the KKT conditions hold; where round-off keeps the check above 1e-6
             # (W = 1e4 magnifies a 1e-11 N m residual), the answer must equal scipy's instead
-            k = kkt_residual(sol, A, tau)
+            k = kkt_residual(sol, A, tau, cost=cost)
             for p in np.flatnonzero(k >= 1e-6):
-                ref = _reference(A[p], tau[p], np.ones(A.shape[2]))
+                ref = _reference(A[p], tau[p], cost)
                 assert np.abs(ref - sol[p]).max() < 1e-6, (movement, k[p])
         unbalanced = np.abs(st.extra["unbalanced_nm"]).max(axis=1)
         balanced = unbalanced < 1e-3

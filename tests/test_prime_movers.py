@@ -65,8 +65,6 @@ def test_iliopsoas_leads_deep_hip_flexion_and_works_throughout(model):
                 assert ranked[0] == "iliopsoas", (posture, flexion, ranked[:3])
 
 
-@pytest.mark.xfail(strict=True, reason="with the standard criterion and Rajagopal's forces rectus femoris "
-                   "(2,192 N, 4-5.5 cm) out-shares iliopsoas (2,448 N, 2.3-2.9 cm) below 60 deg")
 def test_iliopsoas_leads_hip_flexion_from_0_to_60_degrees(model):
     for posture in ("standing", "supine"):
         for flexion in (0.0, 20.0, 40.0, 60.0):
@@ -77,15 +75,50 @@ def test_iliopsoas_leads_hip_flexion_from_0_to_60_degrees(model):
             assert leader == "iliopsoas", (posture, flexion, sorted(shares.items(), key=lambda t: -t[1])[:3])
 
 
+def test_a_straight_leg_raise_is_shared_by_iliopsoas_and_rectus_femoris(model):
+    """With the knee straight rectus femoris is as well placed as iliopsoas (the straight-leg raise is
+    its classic exercise): they are the two leaders, within 10 points of each other, and iliopsoas
+    leads from 60 deg."""
+    for posture in ("standing", "supine"):
+        for flexion in (0.0, 30.0, 60.0):
+            st = hipviz.evaluate(model, {"flexion": flexion, "knee": 0.0}, posture=posture, movement="flexion",
+                                 effort_nm=60.0, with_paths=False)
+            shares = muscle_shares(st.muscles["r"], 0)
+            ranked = sorted(shares, key=shares.get, reverse=True)
+            assert set(ranked[:2]) == {"iliopsoas", "rectus_femoris"}, (posture, flexion, ranked[:3])
+            assert abs(shares["iliopsoas"] - shares["rectus_femoris"]) < 0.10 or flexion >= 60, (posture, flexion)
+            if flexion >= 60:
+                assert ranked[0] == "iliopsoas", (posture, flexion, ranked[:3])
+
+
+def test_the_criterion_counts_a_muscle_once_however_many_bundles_draw_it(model):
+    """Per muscle, iliopsoas (drawn as iliacus and psoas) leads flexion at 20 deg; counted per bundle,
+    rectus femoris (one bundle) does: the reason for the default criterion (docs/activation.md)."""
+    kw = dict(posture="standing", movement="flexion", effort_nm=60.0, with_paths=False)
+    per_muscle = muscle_shares(hipviz.evaluate(model, {"flexion": 20, "knee": 90}, **kw).muscles["r"], 0)
+    per_bundle = muscle_shares(hipviz.evaluate(model, {"flexion": 20, "knee": 90}, criterion="bundles",
+                                               **kw).muscles["r"], 0)
+    assert max(per_muscle, key=per_muscle.get) == "iliopsoas"
+    assert max(per_bundle, key=per_bundle.get) == "rectus_femoris"
+
+
 def test_piriformis_reversal_shows_in_the_colours_at_90_degrees(model):
-    """At 90 deg flexion piriformis takes a share of internal rotation and none of external."""
+    """At 90 deg flexion piriformis helps internal rotation and none of external; near standing the
+    reverse. Its abduction arm is three times its rotation arm at 90 deg, so it shows most when the
+    thigh turns in while it opens (horizontal abduction), and is lit there, not near standing."""
     kw = dict(posture="supine", with_paths=False)
-    ir = muscle_shares(hipviz.evaluate(model, {"flexion": 90}, movement="internal_rotation", **kw).muscles["r"], 0)
-    er = muscle_shares(hipviz.evaluate(model, {"flexion": 90}, movement="external_rotation", **kw).muscles["r"], 0)
-    er0 = muscle_shares(hipviz.evaluate(model, {"flexion": 0}, movement="external_rotation", **kw).muscles["r"], 0)
-    assert ir["piriformis"] > 0.002  # small (0.6 %): its abduction side action must be balanced too
-    assert er["piriformis"] == 0.0
-    assert er0["piriformis"] > 0.05  # near standing it is an external rotator
+
+    def piriformis(flexion, movement, effort=10.0):
+        ms = hipviz.evaluate(model, {"flexion": flexion}, movement=movement, effort_nm=effort, **kw).muscles["r"]
+        j = ms.muscle_ids.index("piriformis")
+        return ms.share[0, j], ms.activation[0, j], ms.role[0, j]
+
+    assert piriformis(90, "internal_rotation")[0] > 0.0
+    assert piriformis(90, "external_rotation")[0] == 0.0
+    assert piriformis(0, "external_rotation")[0] > 0.05  # near standing it is an external rotator
+    share, act, role = piriformis(90, "abduction+internal_rotation", 30.0)
+    assert role == "agonist" and share > 0.1 and act > 0.1, (share, act, role)
+    assert piriformis(0, "abduction+internal_rotation", 30.0)[2] == "inactive"
 
 
 def test_shares_of_one_side_sum_to_one_when_the_muscles_work(model):

@@ -79,9 +79,14 @@ def _muscle_state(ps: PathSet, poses: PoseBatch, c: str, T_pel: np.ndarray, with
     out = path_kinematics(ps, q_hip, poses[f"knee_flexion_{c}"], q_lum, with_paths=with_paths)
     paths = None
     if with_paths:
-        flip = MIRROR_POINT if c == "l" else np.ones(3)
+        # all bundles' points to the room in one product, then split back into bundles
+        local = out["paths"]
+        stacked = np.concatenate(local, axis=1)
+        if c == "l":
+            stacked = stacked * MIRROR_POINT
         R, t = T_pel[:, :3, :3], T_pel[:, :3, 3]
-        paths = [np.einsum("pij,pkj->pki", R, p * flip) + t[:, None, :] for p in out["paths"]]
+        room = np.einsum("pij,pkj->pki", R, stacked) + t[:, None, :]
+        paths = np.split(room, np.cumsum([p.shape[1] for p in local])[:-1], axis=1)
     # lumbar moment arms come in the side's canonical (mirrored) frame: back to real signs
     arms = (out["lumbar_moment_arm"] * (LEFT_LUMBAR_SIGNS if c == "l" else 1.0)) if trunk else out["moment_arm"]
     capacity = ps.max_force * force_length_factor(out["length"], ps.shortest, ps.longest)
@@ -149,7 +154,7 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
              lock_pelvis: bool = True, compensation: float = 0.5, load_n: float = 0.0,
              load_point: str = "ankle", effort_nm: float = 10.0, body_mass_kg: float | None = None,
              with_paths: bool = True, contacts=None, place: bool | None = None, strength=None,
-             _trendelenburg: bool = True) -> State:
+             criterion: str = "muscles", _trendelenburg: bool = True) -> State:
     """Evaluate the model in one or many poses.
 
     Parameters
@@ -194,6 +199,11 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
         for both sides or ``{"gluteus_medius_l": 0.2}`` for one. Standing on one leg with the
         pelvis free, abductors too weak to hold the pelvis level let it drop on the other side
         (the Trendelenburg sign), with a warning that says how much they lack.
+    criterion : {"muscles", "bundles"}, default: "muscles"
+        The static-optimisation cost: the sum of squared activations over muscles, a muscle
+        drawn as several bundles counting once (each bundle weighted by its part of the
+        muscle's force), or over the drawn bundles as separate actuators (OpenSim's form for a
+        model whose muscles are these bundles). See ``docs/activation.md``.
     place : bool, optional
         Place the body on its contacts. Default: when paths or activations are asked for
         (moment arms and lengths do not depend on where the body is in the room).
@@ -226,7 +236,8 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
     """
     opts = check_options({"side": side, "posture": posture, "movement": movement, "lock_pelvis": lock_pelvis,
                           "compensation": compensation, "load_n": load_n, "load_point": load_point,
-                          "effort_nm": effort_nm, "body_mass_kg": body_mass_kg, "contacts": contacts},
+                          "effort_nm": effort_nm, "body_mass_kg": body_mass_kg, "contacts": contacts,
+                          "criterion": criterion},
                          postures=model.postures)
     s = opts.side_code
     post = model.posture(opts.posture)
@@ -277,7 +288,7 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
         lumbar_now = np.degrees(np.stack([poses["lumbar_flexion"], poses["lumbar_bending"], poses["lumbar_rotation"]], axis=-1))
         apply_activation(state, direction, load_segments(body_mass_kg), effort_nm=effort_nm,
                          load_n=load_n, load_point=load_point, lumbar_motion=lumbar_now - start_lumbar,
-                         directions=directions)
+                         directions=directions, per_muscle=opts.criterion == "muscles")
         state.movement = movement if isinstance(movement, str) else "custom"
         state.extra["trendelenburg_allowed"] = _trendelenburg
         drop = _trendelenburg_drop(state)
@@ -290,7 +301,7 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
             dropped = evaluate(model, again, side=side, posture=posture, movement=movement, lock_pelvis=lock_pelvis,
                                compensation=compensation, load_n=load_n, load_point=load_point, effort_nm=effort_nm,
                                body_mass_kg=body_mass_kg, with_paths=with_paths, contacts=contacts, place=place,
-                               strength=strength, _trendelenburg=False)
+                               strength=strength, criterion=criterion, _trendelenburg=False)
             c2 = "l" if s == "r" else "r"
             worst = float(np.max(drop))
             dropped.warnings.append(

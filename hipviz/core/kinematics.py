@@ -83,19 +83,66 @@ def segment_transforms(joints: dict, poses: PoseBatch, posture_rotation: np.ndar
     dict
         ``{segment: (n, 4, 4)}`` for each name in :data:`SEGMENTS`.
     """
+    n = poses.n
+    # every elementary rotation of the rig at once (see _ELEMENTARY): one cosine, one sine
+    angles = poses.q[:, _elementary_columns()] * _ELEMENTARY_SIGNS
+    c, s = np.cos(angles), np.sin(angles)
+    E = _E0 + c[..., None, None] * _EC + s[..., None, None] * _ES            # (n, 17, 3, 3)
     p = poses
-    R_pel = posture_rotation @ pelvis_rotation(p["pelvis_anterior_tilt"], p["pelvis_obliquity"], p["pelvis_rotation"])
+    T = np.zeros((n, len(SEGMENTS), 4, 4))
+    T[:, :, 3, 3] = 1.0
+    R_pel = posture_rotation @ E[:, 0] @ E[:, 1] @ E[:, 2]
     t_pel = np.stack([p["pelvis_tx"], p["pelvis_ty"], p["pelvis_tz"]], axis=-1) @ posture_rotation.T
-    out = {"pelvis": homogeneous(R_pel, t_pel)}
-    R_tr = R_pel @ lumbar_rotation(p["lumbar_flexion"], p["lumbar_bending"], p["lumbar_rotation"])
-    out["trunk"] = homogeneous(R_tr, t_pel + R_pel @ joints["lumbosacral_joint"])
-    for s in ("r", "l"):
-        R_f = R_pel @ hip_rotation(p[f"hip_flexion_{s}"], p[f"hip_adduction_{s}"], p[f"hip_rotation_{s}"], s)
-        t_f = t_pel + R_pel @ joints[f"hip_center_{s}"]
-        out[f"femur_{s}"] = homogeneous(R_f, t_f)
-        R_t = R_f @ knee_rotation(p[f"knee_flexion_{s}"])
-        t_t = t_f + R_f @ joints[f"knee_center_{s}"]
-        out[f"tibia_{s}"] = homogeneous(R_t, t_t)
-        R_a = R_t @ ankle_rotation(p[f"ankle_angle_{s}"], p[f"subtalar_angle_{s}"], s)
-        out[f"foot_{s}"] = homogeneous(R_a, t_t + R_t @ joints[f"ankle_center_{s}"])
-    return out
+    T[:, 0, :3, :3], T[:, 0, :3, 3] = R_pel, t_pel
+    T[:, 1, :3, :3] = R_pel @ E[:, 3] @ E[:, 4] @ E[:, 5]
+    T[:, 1, :3, 3] = t_pel + R_pel @ joints["lumbosacral_joint"]
+    for k, side in enumerate(("r", "l")):
+        i, e = 2 + 3 * k, 6 + 6 * k
+        R_f = R_pel @ E[:, e] @ E[:, e + 1] @ E[:, e + 2]
+        t_f = t_pel + R_pel @ joints[f"hip_center_{side}"]
+        R_t = R_f @ E[:, e + 3]
+        t_t = t_f + R_f @ joints[f"knee_center_{side}"]
+        R_a = R_t @ E[:, e + 4] @ E[:, e + 5]
+        T[:, i, :3, :3], T[:, i, :3, 3] = R_f, t_f
+        T[:, i + 1, :3, :3], T[:, i + 1, :3, 3] = R_t, t_t
+        T[:, i + 2, :3, :3], T[:, i + 2, :3, 3] = R_a, t_t + R_t @ joints[f"ankle_center_{side}"]
+    return {name: T[:, j] for j, name in enumerate(SEGMENTS)}
+
+
+# The rig's elementary rotations in the order segment_transforms multiplies them: (pose column,
+# axis, sign). The left side is the mirror image (M R M, M = diag(1, 1, -1)), which for
+# rotations about z keeps the angle and about x or y negates it.
+_ELEMENTARY = (
+    ("pelvis_anterior_tilt", "z", -1), ("pelvis_obliquity", "x", -1), ("pelvis_rotation", "y", 1),
+    ("lumbar_flexion", "z", -1), ("lumbar_bending", "x", 1), ("lumbar_rotation", "y", 1),
+    ("hip_flexion_r", "z", 1), ("hip_adduction_r", "x", 1), ("hip_rotation_r", "y", 1),
+    ("knee_flexion_r", "z", -1), ("ankle_angle_r", "z", 1), ("subtalar_angle_r", "x", 1),
+    ("hip_flexion_l", "z", 1), ("hip_adduction_l", "x", -1), ("hip_rotation_l", "y", -1),
+    ("knee_flexion_l", "z", -1), ("ankle_angle_l", "z", 1), ("subtalar_angle_l", "x", -1),
+)
+_ELEMENTARY_NAMES = tuple(name for name, _, _ in _ELEMENTARY)
+_ELEMENTARY_SIGNS = np.array([sign for _, _, sign in _ELEMENTARY], float)
+
+
+def _patterns(axes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Constant, cosine and sine parts of rotations about ``axes``: R = E0 + cos E_c + sin E_s."""
+    k = len(axes)
+    E0, Ec, Es = np.zeros((k, 3, 3)), np.zeros((k, 3, 3)), np.zeros((k, 3, 3))
+    for m, axis in enumerate(axes):
+        i, j = {"x": (1, 2), "y": (2, 0), "z": (0, 1)}[axis]
+        E0[m, 3 - i - j, 3 - i - j] = 1.0
+        Ec[m, i, i] = Ec[m, j, j] = 1.0
+        Es[m, i, j], Es[m, j, i] = -1.0, 1.0
+    return E0, Ec, Es
+
+
+_E0, _EC, _ES = _patterns([axis for _, axis, _ in _ELEMENTARY])
+_COLUMNS: list = []
+
+
+def _elementary_columns() -> np.ndarray:
+    if not _COLUMNS:
+        from .pose import _INDEX
+
+        _COLUMNS.append(np.array([_INDEX[name] for name in _ELEMENTARY_NAMES]))
+    return _COLUMNS[0]

@@ -77,7 +77,7 @@ def muscle_shares(ms, i: int) -> dict[str, float]:
 
 def prime_mover_table(model, *, postures=("standing", "supine"), flexions=(0.0, 45.0, 90.0),
                       movements=TABLE_MOVEMENTS, knee_deg: float = 0.0,
-                      effort_nm: float = TABLE_EFFORT_NM) -> list[MoverRow]:
+                      effort_nm: float = TABLE_EFFORT_NM, criterion: str = "muscles") -> list[MoverRow]:
     """Rank the muscles of every movement, posture and hip position by their share.
 
     Parameters
@@ -90,6 +90,8 @@ def prime_mover_table(model, *, postures=("standing", "supine"), flexions=(0.0, 
         Knee flexion of the moving leg.
     effort_nm : float
         The push in the movement's direction (see :data:`TABLE_EFFORT_NM`).
+    criterion : {"muscles", "bundles"}
+        The static-optimisation cost (see :func:`hipviz.evaluate`).
 
     Returns
     -------
@@ -103,7 +105,7 @@ def prime_mover_table(model, *, postures=("standing", "supine"), flexions=(0.0, 
     for posture in postures:
         for movement in movements:
             st = evaluate(model, {"flexion": f, "knee": knee_deg}, posture=posture, movement=movement,
-                          effort_nm=effort_nm, with_paths=False)
+                          effort_nm=effort_nm, with_paths=False, criterion=criterion)
             for i, fl in enumerate(f):
                 shares = muscle_shares(st.muscles[st.side], i)
                 leaders = tuple(sorted(((m, s) for m, s in shares.items() if s > 0), key=lambda t: -t[1]))

@@ -41,6 +41,8 @@ LIMITS = {
 }
 _SIDES = {"right": "right", "left": "left", "r": "right", "l": "left"}
 _LOAD_POINTS = ("ankle", "knee")
+#: How static optimisation counts the cost (see :func:`hipviz.core.activation.muscle_weights`).
+CRITERIA = ("muscles", "bundles")
 
 
 class RequestError(ValueError):
@@ -148,6 +150,9 @@ class EvaluateOptions:
     effort_nm : float, newton metres, 0..500
     body_mass_kg : float or None, 20..250
     contacts : tuple of str or None
+    criterion : {"muscles", "bundles"}
+        The sum of squared activations over muscles (a muscle drawn as several bundles counts
+        once) or over the drawn bundles, each as its own actuator.
     """
 
     side: str = "right"
@@ -160,6 +165,7 @@ class EvaluateOptions:
     effort_nm: float = 10.0
     body_mass_kg: float | None = None
     contacts: tuple[str, ...] | None = None
+    criterion: str = "muscles"
 
     @property
     def side_code(self) -> str:
@@ -232,4 +238,9 @@ def check_options(values: Mapping[str, object], *, postures=None,
         raise RequestError(f"{label('load_point')}: expected 'ankle' or 'knee', found {_short(point)}", label("load_point"))
     out["load_point"] = point
     out["contacts"] = _contacts(values.get("contacts"), label("contacts"), out["side"])
+    criterion = values.get("criterion", "muscles")
+    if criterion not in CRITERIA:
+        raise RequestError(f"{label('criterion')}: expected 'muscles' or 'bundles', found {_short(criterion)}"
+                           f"{did_you_mean(str(criterion), CRITERIA)}", label("criterion"))
+    out["criterion"] = criterion
     return EvaluateOptions(**out)

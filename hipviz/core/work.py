@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activation import SegmentParameters, hip_demand, moment_share, roles, share_moments
+from .activation import (SegmentParameters, hip_demand, moment_share, muscle_activation, muscle_weights, roles,
+                         share_moments)
 from .contacts import contact_points, floor_grip, pelvis_rests, several_supports
 from .support import body_centre_of_mass, support_forces
 from .optimize import SolveInfo
@@ -260,7 +261,8 @@ def _floor_reactions(state: State, segs: SegmentParameters, load_n: float) -> np
 
 def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameters, *,
                      effort_nm: float, load_n: float, load_point: str,
-                     lumbar_motion: np.ndarray, directions: dict | None = None) -> None:
+                     lumbar_motion: np.ndarray, directions: dict | None = None,
+                     per_muscle: bool = True) -> None:
     """Fill activations and roles of both legs' hip muscles and of the trunk muscles.
 
     A leg the floor holds (a contact on it, :mod:`hipviz.core.contacts`) works against its
@@ -276,7 +278,13 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
     directions : dict, optional
         ``{"r": (n, 4), "l": (n, 4)}`` direction of travel of each leg (a movement of the whole
         body, such as a squat); default: ``direction`` for the moving leg, still for the other.
+    per_muscle : bool, default: True
+        Count the cost per muscle (:func:`~hipviz.core.activation.muscle_weights`), else per bundle.
     """
+
+    def weights(ms_):
+        return muscle_weights(ms_.muscle_ids, ms_.max_force) if per_muscle else None
+
     c = state.side
     n = state.n
     c2 = "l" if c == "r" else "r"
@@ -312,7 +320,8 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
                             effort_nm=effort_nm, load_n=load_n, load_point=load_point, resting=resting)
     state.extra["leg_resting"] = resting
     demand = _joint_stops(state, c, demand)
-    act, info = share_moments(ms.moment_arm, ms.capacity, demand, held_reserves if c in held else reserves)
+    act, info = share_moments(ms.moment_arm, ms.capacity, demand, held_reserves if c in held else reserves,
+                              weights=weights(ms))
     _report_shortfall(state, info, demand, [f"hip {k} ({SIDE_NAMES[c]})" for k in HIP_ARMS])
     speed = np.einsum("pbq,pq->pb", ms.moment_arm, dirs[c])
     ms.activation = act
@@ -323,7 +332,8 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
         geom2 = _leg_geometry(state, c2, segs)
         stance = _joint_stops(state, c2, _closed_chain_demand(state, c2, segs, geom2, forces) if placed
                               else _stance_demand(state, c, c2, geom, segs))
-        other.activation, info2 = share_moments(other.moment_arm, other.capacity, stance, held_reserves)
+        other.activation, info2 = share_moments(other.moment_arm, other.capacity, stance, held_reserves,
+                                                weights=weights(other))
         label = "standing leg" if state.posture.name in STANCE_POSTURES and c not in held else "on the floor"
         _report_shortfall(state, info2, stance, [f"hip {k} ({SIDE_NAMES[c2]}, {label})" for k in HIP_ARMS])
         state.extra["stance_unbalanced_nm"] = info2.residual
@@ -393,7 +403,8 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
     trunk = state.trunk
     arms = np.concatenate([trunk["r"].moment_arm, trunk["l"].moment_arm], axis=1)  # real lumbar signs
     capacities = np.concatenate([trunk["r"].capacity, trunk["l"].capacity], axis=1)
-    a_t, info_t = share_moments(arms, capacities, tau_L)
+    w_t = np.concatenate([weights(trunk[s]) for s in ("r", "l")]) if per_muscle else None
+    a_t, info_t = share_moments(arms, capacities, tau_L, weights=w_t)
     _report_shortfall(state, info_t, tau_L, ["lumbar flexion", "lumbar side-bend", "lumbar rotation"], who="trunk muscles")
     s_t = np.einsum("pbq,pq->pb", arms, d_L)
     sh_t = moment_share(arms, capacities, a_t, _share_direction(d_L, tau_L))
@@ -402,13 +413,18 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
     trunk["r"].share, trunk["l"].share = sh_t[:, :nr], sh_t[:, nr:]
     # each task has its own reference: the moving leg with the trunk, the standing leg alone;
     # when the floor holds both legs (a squat, a bridge) the whole body is one task
-    peak = np.maximum(act.max(axis=1), a_t.max(axis=1))
+    # ... relative to the most active muscle (bundles weighted by force, so that a muscle drawn
+    # as three bundles is measured like one drawn as a single bundle)
+    def muscle_peak(m):
+        return muscle_activation(m.muscle_ids, m.max_force, m.activation).max(axis=1)
+
+    peak = np.maximum(muscle_peak(ms), np.maximum(muscle_peak(trunk["r"]), muscle_peak(trunk["l"])))
     whole_body = c in held and c2 in held
     if whole_body:
-        peak = np.maximum(peak, other.activation.max(axis=1))
+        peak = np.maximum(peak, muscle_peak(other))
     ms.role = roles(act, speed, peak)
     other.role = roles(other.activation, np.einsum("pbq,pq->pb", other.moment_arm, dirs[c2]),
-                       peak if whole_body else None)
+                       peak if whole_body else muscle_peak(other))
     r_t = roles(a_t, s_t, peak)
     trunk["r"].role, trunk["l"].role = r_t[:, :nr], r_t[:, nr:]
     state.extra["lumbar_demand_nm"] = tau_L
