@@ -342,3 +342,12 @@ def test_room_views_frame_the_whole_body_with_a_small_margin(scene, model, postu
         assert xy[:, 0].min() > 0.01 * w and xy[:, 1].min() > 0.01 * h and xy[:, 1].max() < 0.99 * h, \
             f"{posture}, {view}: no margin"
         assert np.ptp(xy[:, 1]) > 0.6 * h or np.ptp(xy[:, 0]) > 0.6 * w, f"{posture}, {view}: body drawn too small"
+
+
+def test_the_order_contacts_are_named_in_does_not_move_the_body(model):
+    pose = {"hip_flexion_r": 90, "knee_flexion_r": 90, "knee_flexion_l": 90}
+    a = hipviz.evaluate(model, pose, posture="supine", contacts=["shoulders", "foot_l"], movement="hold")
+    b = hipviz.evaluate(model, pose, posture="supine", contacts=["foot_l", "shoulders"], movement="hold")
+    assert a.contacts.names == b.contacts.names
+    for seg in a.transforms:
+        assert np.allclose(a.transforms[seg], b.transforms[seg])

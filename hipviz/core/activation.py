@@ -29,6 +29,7 @@ from importlib import resources
 import numpy as np
 
 from .optimize import SolveInfo, solve_activations
+from .rotations import cross
 
 __all__ = ["MOVEMENTS", "movement_direction", "SegmentParameters", "load_segments",
            "hip_demand", "roles", "share_moments", "muscle_weights", "muscle_activation", "moment_share", "ACTIVE_THRESHOLD", "ACTIVE_RELATIVE"]
@@ -135,7 +136,7 @@ def _generalised_gravity(points, masses, centre, axes, g_vec):
     out = np.zeros(axes.shape[:2])
     for x, m in zip(points, masses):
         lever = x - centre
-        out += m * np.einsum("pqi,pi->pq", np.cross(axes, lever[:, None, :]), g_vec)
+        out += m * np.einsum("pqi,pi->pq", cross(axes, lever[:, None, :]), g_vec)
     return out
 
 
@@ -193,15 +194,24 @@ def muscle_weights(muscle_ids, max_force) -> np.ndarray:
     >>> muscle_weights(["a", "a", "b"], [300.0, 100.0, 50.0]).tolist()
     [0.75, 0.25, 1.0]
     """
-    ids = np.asarray(muscle_ids)
     force = np.asarray(max_force, float)
-    _, group = np.unique(ids, return_inverse=True)
+    group, _ = _groups(tuple(muscle_ids))
     total = np.bincount(group, weights=force)
     return force / np.maximum(total[group], 1e-12)
 
 
+@lru_cache(maxsize=64)
+def _groups(muscle_ids: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Muscle index of every bundle, and the (B, M) one-hot matrix of bundles to muscles."""
+    names = list(dict.fromkeys(muscle_ids))
+    group = np.array([names.index(m) for m in muscle_ids], dtype=int)
+    onehot = np.zeros((len(muscle_ids), len(names)))
+    onehot[np.arange(len(muscle_ids)), group] = 1.0
+    return group, onehot
+
+
 def muscle_activation(muscle_ids, max_force, activation: np.ndarray) -> np.ndarray:
-    """How hard each *muscle* works (n, B): its bundles' activations weighted by their force.
+    """How hard each *muscle* works (..., B): its bundles' activations weighted by their force.
 
     Every bundle gets its muscle's value. Gluteus minimus with only its anterior third at 30 %
     works at about 10 %. Counted this way a muscle drawn as several bundles compares fairly
@@ -213,13 +223,10 @@ def muscle_activation(muscle_ids, max_force, activation: np.ndarray) -> np.ndarr
     >>> muscle_activation(["a", "a", "b"], [300.0, 100.0, 50.0], np.array([[0.4, 0.0, 0.2]])).tolist()
     [[0.30000000000000004, 0.30000000000000004, 0.2]]
     """
-    ids = np.asarray(muscle_ids)
-    _, group = np.unique(ids, return_inverse=True)
+    group, onehot = _groups(tuple(muscle_ids))
     w = muscle_weights(muscle_ids, max_force)
-    a = np.asarray(activation, float)
-    per = np.zeros((a.shape[0], group.max() + 1 if group.size else 0))
-    np.add.at(per, (slice(None), group), a * w)
-    return per[:, group]
+    per = (np.asarray(activation, float) * w) @ onehot
+    return per[..., group]
 
 
 def share_moments(moment_arm: np.ndarray, force: np.ndarray, demand: np.ndarray,

@@ -119,7 +119,15 @@ def _expand(names: Iterable[str], side: str) -> list[str]:
         for m in members:
             if m not in out:
                 out.append(m)
-    return out
+    # one order whatever order they were named in (contacts.toml's, right before left), so that
+    # the same contacts always place the body the same way (the first one keeps its place)
+    order = {base: i for i, base in enumerate(t["contacts"])}
+
+    def rank(m: str) -> tuple[int, int]:
+        base, c = (m[:-2], m[-1]) if m[-2:] in ("_r", "_l") and m[:-2] in order else (m, "")
+        return (order.get(base, len(order)), {"": 0, "r": 0, "l": 1}[c])
+
+    return sorted(out, key=rank)
 
 
 def _side_label(c: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["rot_x", "rot_y", "rot_z", "cardan_zxy", "cardan_zxy_angles", "MIRROR_Z", "MIRROR_POINT",
+__all__ = ["rot_x", "rot_y", "rot_z", "cardan_zxy", "cardan_zxy_angles", "cross", "MIRROR_Z", "MIRROR_POINT",
            "LEFT_LUMBAR_SIGNS"]
 
 #: Reflection through the sagittal plane (z -> -z). ``MIRROR_Z @ R @ MIRROR_Z`` turns a
@@ -19,6 +19,21 @@ MIRROR_POINT = np.array([1.0, 1.0, -1.0])
 #: Lumbar (flexion, side-bend, rotation) in a left side's mirrored canonical frame: side-bend
 #: and rotation change sign, flexion does not.
 LEFT_LUMBAR_SIGNS = np.array([1.0, -1.0, -1.0])
+
+
+def cross(a, b) -> np.ndarray:
+    """Cross product of 3-vectors along the last axis, broadcasting (``np.cross`` without its
+    axis bookkeeping, which costs more than the product for the small arrays of one pose).
+
+    Examples
+    --------
+    >>> cross([1.0, 0.0, 0.0], [0.0, 1.0, 0.0]).tolist()
+    [0.0, 0.0, 1.0]
+    """
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
+    b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
+    return np.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1)
 
 
 def _axis_rotation(angle, i: int, j: int) -> np.ndarray:

@@ -12,7 +12,7 @@ from .contacts import contact_points, floor_grip, pelvis_rests, several_supports
 from .support import body_centre_of_mass, support_forces
 from .optimize import SolveInfo
 from .kinematics import hip_rotation, knee_rotation, lumbar_rotation, segment_transforms
-from .rotations import LEFT_LUMBAR_SIGNS, MIRROR_POINT
+from .rotations import LEFT_LUMBAR_SIGNS, MIRROR_POINT, cross
 from .pose import make_poses
 from .state import HIP_ARMS, SIDE_NAMES, State
 
@@ -127,7 +127,7 @@ def _stance_demand(state: State, c: str, c2: str, moving_geom: dict, segs: Segme
     masses = [segs.upper_body[0], segs.pelvis[0], segs.thigh[0], segs.shank[0], segs.foot[0]]
     M = np.zeros((n, 3))
     for x, m in zip(points, masses):
-        M += m * np.cross(x - geom2["hip"], g)
+        M += m * cross(x - geom2["hip"], g)
     out = np.zeros((n, 4))
     out[:, :3] = np.einsum("pqi,pi->pq", geom2["axes"][:, :3], M)
     return out
@@ -184,9 +184,9 @@ def _closed_chain_demand(state: State, c: str, segs: SegmentParameters, geom: di
     shank = knee + segs.shank[1] * (ankle - knee)
 
     def moment(centre, masses_points, sel):
-        M = np.cross(p[:, sel] - centre[:, None, :] if np.ndim(centre) == 2 else p[:, sel] - centre, f[:, sel]).sum(axis=1)
+        M = cross(p[:, sel] - centre[:, None, :] if np.ndim(centre) == 2 else p[:, sel] - centre, f[:, sel]).sum(axis=1)
         for m, x in masses_points:
-            M = M + m * np.cross(x - centre, g)
+            M = M + m * cross(x - centre, g)
         return M
 
     n = state.n
@@ -370,8 +370,8 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
         g = _gravity_in_pelvis(state, c) * segs.g
         g_up = state.posture.rotation.T @ np.array([0.0, -segs.g, 0.0])
         g_up = g_up * MIRROR_POINT if c == "l" else g_up
-        lean = np.einsum("pqi,pi->pq", np.cross(K_L, (R_l @ com)[:, None, :]), g)
-        upright = np.cross(np.array([[0.0, 0.0, -1.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), com) @ g_up
+        lean = np.einsum("pqi,pi->pq", cross(K_L, (R_l @ com)[:, None, :]), g)
+        upright = cross(np.array([[0.0, 0.0, -1.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), com) @ g_up
         if abs(state.posture.rotation[1, 1]) < 0.9:  # a lying body (a bridge) has no upright to balance over
             upright = np.zeros(3)
         tau_L -= m_ub * (lean - upright)
@@ -386,7 +386,7 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
                 fl = up[:, None, :] * forces[:, on_trunk, None]
                 if c == "l":
                     pl, fl = pl * MIRROR_POINT, fl * MIRROR_POINT
-                M_floor = np.cross(pl, fl).sum(axis=1)
+                M_floor = cross(pl, fl).sum(axis=1)
                 tau_L -= np.einsum("pqi,pi->pq", K_L, M_floor)
     motion = lumbar_motion * LEFT_LUMBAR_SIGNS if c == "l" else lumbar_motion
     size = np.linalg.norm(motion, axis=1, keepdims=True)
