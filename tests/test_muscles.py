@@ -171,7 +171,7 @@ def test_paths_stay_outside_their_wrapping_obstacles(model):
         b = ps.wrap_body[w]
         C = np.einsum("pij,j->pi", Rb[b], ps.wrap_center[w]) + tb[b]
         axis = np.einsum("pij,j->pi", Rb[b], ps.wrap_frame[w][:, 2])
-        bundle = ps.seg_bundle[np.flatnonzero(ps.seg_wrap == w)[0]]
+        bundle = ps.seg_bundle[ps.wrap_seg[w]]
         pts = out["paths"][bundle] - C[:, None, :]
         if ps.wrap_shape[w] == 1:
             pts = pts - np.einsum("pk,pi->pki", np.einsum("pki,pi->pk", pts, axis), axis)
@@ -193,3 +193,112 @@ def test_shipped_muscle_files_parse():
     specs = load_muscle_specs()
     assert len(specs) == 21
     assert sum(len(s.bundles) for s in specs) == 30
+
+
+def _two_obstacle_bundle(model, order=("sphere", "cylinder")):
+    """A gluteus-maximus-like path over a small sphere behind the hip, then the hip cylinder."""
+    from hipviz.core.paths import compile_paths
+
+    sphere = {"segment": 0, "shape": "sphere", "bone": "pelvis", "at": "hip_center", "offset_mm": [-62, -10, 0],
+              "radius_mm": 12}
+    cyl = {"segment": 0, "shape": "cylinder", "bone": "pelvis", "at": "hip_center", "radius_mm": 40,
+           "axis": [0, 0, 1], "side": [-1, 0, 0]}
+    wraps = [sphere if k == "sphere" else cyl for k in order]
+    raw = {"id": "m", "name": "M", "group": "posterior", "origin": "o", "insertion": "i", "innervation": "n",
+           "actions": ["extension"], "max_force_n": 100, "force_source": "s",
+           "bundles": [{"name": "a", "path": [
+               {"bone": "pelvis", "at": "sacrum_dorsal_s3", "offset_mm": [2, 12, 32]},
+               {"bone": "femur", "at": "gluteal_tuberosity", "offset_mm": [0, 0, 8]}], "wraps": wraps}]}
+    return compile_paths([parse_muscle(raw, "m.toml")], model.canonical["r"])
+
+
+def _obstacle_clearance(ps, path):
+    """Distance (m) of every point of a path of :func:`_two_obstacle_bundle` outside each obstacle."""
+    dist = []
+    for w in range(2):
+        pts = path - ps.wrap_center[w]  # both obstacles on the pelvis, the cylinder along its z
+        dist.append(np.linalg.norm(pts[..., :2] if ps.wrap_shape[w] == 1 else pts, axis=-1) - ps.wrap_radius[w])
+    return dist
+
+
+def _range_poses(n, seed):
+    rng = np.random.default_rng(seed)
+    q = np.column_stack([rng.uniform(-0.35, 1.92, n), rng.uniform(-0.8, 0.5, n), rng.uniform(-0.8, 0.7, n)])
+    return q, rng.uniform(0, 2.4, n)
+
+
+def test_several_obstacles_on_one_segment_are_met_in_file_order(model):
+    ps = _two_obstacle_bundle(model)
+    assert list(ps.wrap_shape) == [0, 1] and list(ps.wrap_seg) == [0, 0]
+    assert list(ps.wrap_prev) == [-1, 0] and list(ps.wrap_next) == [1, -1]
+    assert list(ps.draw_index[0]) == [0, *range(2, 2 + 2 * 7), 1]
+    q, knee = _range_poses(400, 5)
+    out = path_kinematics(ps, q, knee, with_paths=True)
+    both = out["wrapping"].all(axis=1)
+    assert both.sum() > 20 and (out["wrapping"][:, 1] & ~out["wrapping"][:, 0]).any()
+    # the path never enters either obstacle (where its ends lie outside both)
+    dist = _obstacle_clearance(ps, out["paths"][0])
+    ends_out = np.all([d[:, [0, -1]].min(axis=1) > 0 for d in dist], axis=0)
+    assert ends_out.sum() > 300
+    for d in dist:
+        assert d[ends_out].min() > -1e-6
+    # its length is the drawn polyline's, and never longer than over either obstacle alone
+    drawn = np.linalg.norm(np.diff(out["paths"][0], axis=1), axis=-1).sum(axis=1)
+    np.testing.assert_allclose(out["length"][ends_out, 0], drawn[ends_out], rtol=2e-3)
+    for keep in (0, 1):
+        alone = path_kinematics(_two_obstacle_bundle(model, (("sphere", "cylinder")[keep],)), q, knee)
+        assert (out["length"][:, 0] >= alone["length"][:, 0] - 1e-9).all()
+
+
+def test_several_obstacles_converge_and_keep_moment_arm_equal_to_minus_dlength(model, monkeypatch):
+    import hipviz.core.paths as paths
+
+    ps = _two_obstacle_bundle(model)
+    q, knee = _range_poses(300, 6)
+    # poses where the path's ends lie outside both obstacles (else the path is not defined)
+    ends = path_kinematics(ps, q, knee, with_paths=True)["paths"][0][:, [0, -1]]
+    keep = np.all([d.min(axis=1) > 1e-3 for d in _obstacle_clearance(ps, ends)], axis=0)
+    q, knee = q[keep], knee[keep]
+    out = path_kinematics(ps, q, knee)
+    assert out["wrapping"].all(axis=1).sum() > 20
+    monkeypatch.setattr(paths, "WRAP_PASSES", 40)
+    exact = path_kinematics(ps, q, knee)
+    np.testing.assert_allclose(out["length"], exact["length"], atol=1e-7)
+    np.testing.assert_allclose(out["moment_arm"], exact["moment_arm"], atol=5e-5)
+    monkeypatch.undo()
+    h = 1e-6
+    for j in range(4):
+        dq = np.zeros(4)
+        dq[j] = h
+        hi = path_kinematics(ps, q + dq[:3], knee + dq[3])["length"]
+        lo = path_kinematics(ps, q - dq[:3], knee - dq[3])["length"]
+        np.testing.assert_allclose(out["moment_arm"][..., j], -(hi - lo) / (2 * h), atol=5e-5, err_msg=f"coordinate {j}")
+
+
+def test_malformed_wraps_are_rejected_with_file_and_field():
+    base = {"id": "m", "name": "M", "group": "medial", "origin": "o", "insertion": "i", "innervation": "n",
+            "actions": ["adduction"], "max_force_n": 100, "force_source": "s"}
+    path = [{"bone": "pelvis", "at": "asis"}, {"bone": "femur", "at": "x"}, {"bone": "tibia", "at": "y"}]
+    good = {"segment": 0, "shape": "sphere", "bone": "pelvis", "at": "hip_center", "radius_mm": 25}
+    cases = [
+        ({**good, "radius": 25}, r"wraps\[0\]: unknown field\(s\) radius"),
+        ({**good, "radius_mm": -3}, r"wraps\[0\].radius_mm: expected a positive number"),
+        ({**good, "segment": 2}, r"wraps\[0\].segment: expected 0..1"),
+        ({**good, "shape": "torus"}, r"wraps\[0\].shape: expected 'sphere' or 'cylinder'"),
+        ({**good, "shape": "cylinder", "axis": [0, 0, 1]}, r"wraps\[0\]: a cylinder needs 'side'"),
+        ({**good, "axis": [0, 0, 0]}, r"wraps\[0\].axis: expected a non-zero direction"),
+        ("sphere", r"wraps\[0\]: expected a table"),
+    ]
+    for wrap, msg in cases:
+        raw = {**base, "bundles": [{"name": "a", "path": path, "wraps": [wrap]}]}
+        with pytest.raises(MuscleDataError, match=msg):
+            parse_muscle(raw, "m.toml")
+    raw = {**base, "bundles": [{"name": "a", "path": path, "wraps": [{**good, "segment": 1}, good]}]}
+    with pytest.raises(MuscleDataError, match=r"wraps\[1\].segment: wraps are listed in path order"):
+        parse_muscle(raw, "m.toml")
+    raw = {**base, "bundles": [{"name": "a", "path": path, "wraps": good}]}
+    with pytest.raises(MuscleDataError, match=r"bundles\[0\].wraps: expected a list"):
+        parse_muscle(raw, "m.toml")
+    # several obstacles on one segment are fine, in order
+    raw = {**base, "bundles": [{"name": "a", "path": path, "wraps": [good, {**good, "radius_mm": 10}, {**good, "segment": 1}]}]}
+    assert [w.radius_mm for w in parse_muscle(raw, "m.toml").bundles[0].wraps] == [25, 10, 25]

@@ -27,6 +27,10 @@ GROUPS = ("anterior", "medial", "posterior", "lateral", "deep_six", "trunk")
 BONES = ("pelvis", "femur", "tibia", "trunk")
 
 
+#: The fields of a wrapping obstacle (``wraps = [{ ... }]``).
+_WRAP_FIELDS = {"segment", "shape", "bone", "at", "offset_mm", "radius_mm", "axis", "side"}
+
+
 class MuscleDataError(ValueError):
     """A muscle file is malformed: the message names the file and the field."""
 
@@ -42,7 +46,11 @@ class PointSpec:
 
 @dataclass(frozen=True)
 class WrapSpec:
-    """A wrapping obstacle between path points ``segment`` and ``segment + 1``."""
+    """A wrapping obstacle between path points ``segment`` and ``segment + 1``.
+
+    A segment may have several: the file lists them in the order the path meets them, from
+    point ``segment`` to point ``segment + 1``.
+    """
 
     segment: int
     shape: str  # "sphere" | "cylinder"
@@ -133,9 +141,24 @@ def parse_muscle(raw: dict, where: str) -> MuscleSpec:
         if len(pts) < 2:
             raise MuscleDataError(f"{bw}.path: a path needs at least an origin and an insertion")
         wraps = []
-        for k, w in enumerate(b.get("wraps", [])):
+        raw_wraps = b.get("wraps", [])
+        if not isinstance(raw_wraps, list):
+            raise MuscleDataError(f"{bw}.wraps: expected a list of tables [{{ segment = ..., shape = ... }}, ...], "
+                                  f"found {raw_wraps!r}")
+        for k, w in enumerate(raw_wraps):
             ww = f"{bw}.wraps[{k}]"
-            seg = int(_require(w, "segment", ww, int))
+            if not isinstance(w, dict):
+                raise MuscleDataError(f"{ww}: expected a table {{ segment = ..., shape = ..., bone = ..., at = ... }}, found {w!r}")
+            unknown = sorted(set(w) - _WRAP_FIELDS)
+            if unknown:
+                raise MuscleDataError(f"{ww}: unknown field(s) {', '.join(unknown)}; "
+                                      f"expected {', '.join(sorted(_WRAP_FIELDS))}")
+            seg = _require(w, "segment", ww, int)
+            if isinstance(seg, bool):
+                raise MuscleDataError(f"{ww}.segment: expected int, found {seg!r}")
+            if wraps and seg < wraps[-1].segment:
+                raise MuscleDataError(f"{ww}.segment: wraps are listed in path order, segment {seg} "
+                                      f"after segment {wraps[-1].segment}")
             if not 0 <= seg < len(pts) - 1:
                 raise MuscleDataError(f"{ww}.segment: expected 0..{len(pts) - 2}, found {seg}")
             shape = _require(w, "shape", ww)
@@ -145,8 +168,13 @@ def parse_muscle(raw: dict, where: str) -> MuscleSpec:
             side = _vec3(w["side"], f"{ww}.side") if "side" in w else None
             if shape == "cylinder" and side is None:
                 raise MuscleDataError(f"{ww}: a cylinder needs 'side', the direction (bone frame) of the side the path passes")
-            wraps.append(WrapSpec(seg, shape, centre, _require(w, "radius_mm", ww, float),
-                                  _vec3(w.get("axis", (0, 0, 1)), f"{ww}.axis"), side))
+            radius = _require(w, "radius_mm", ww, float)
+            if not radius > 0:
+                raise MuscleDataError(f"{ww}.radius_mm: expected a positive number, found {w['radius_mm']!r}")
+            axis = _vec3(w.get("axis", (0, 0, 1)), f"{ww}.axis")
+            if not any(axis):
+                raise MuscleDataError(f"{ww}.axis: expected a non-zero direction, found {w['axis']!r}")
+            wraps.append(WrapSpec(seg, shape, centre, radius, axis, side))
         bundles.append(BundleSpec(_require(b, "name", bw), float(b.get("force_share", 1.0)), pts, tuple(wraps)))
     if not bundles:
         raise MuscleDataError(f"{where}: a muscle needs at least one bundle")

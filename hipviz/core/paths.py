@@ -28,6 +28,8 @@ __all__ = ["PathSet", "compile_paths", "path_kinematics", "BODY_INDEX", "ARC_SAM
 BODY_INDEX = {"pelvis": 0, "femur": 1, "tibia": 2, "trunk": 3}
 _DISTAL_HIP = (1, 2)
 ARC_SAMPLES = 7
+#: Gauss-Seidel sweeps over the obstacles of segments that have several (see path_kinematics)
+WRAP_PASSES = 6
 COORD_NAMES = ("flexion", "adduction", "rotation", "knee")
 
 
@@ -57,7 +59,7 @@ class PathSet:
     point_body: np.ndarray
     seg_a: np.ndarray
     seg_bundle: np.ndarray
-    seg_wrap: np.ndarray
+    seg_wrap: np.ndarray  # (S,) first wrap of each segment, -1 if none
     wrap_body: np.ndarray
     wrap_shape: np.ndarray  # 0 sphere, 1 cylinder
     wrap_center: np.ndarray
@@ -67,6 +69,9 @@ class PathSet:
     hip_center: np.ndarray
     knee_center: np.ndarray
     lumbosacral: np.ndarray
+    wrap_seg: np.ndarray | None = None  # (Nw,) segment of each wrap
+    wrap_prev: np.ndarray | None = None  # (Nw,) the wrap before it on its segment, -1 if first
+    wrap_next: np.ndarray | None = None  # (Nw,) the wrap after it on its segment, -1 if last
     shortest: np.ndarray | None = None
     longest: np.ndarray | None = None
     draw_index: list[np.ndarray] = field(default_factory=list)
@@ -127,6 +132,7 @@ def compile_paths(specs: list[MuscleSpec], landmarks: dict[str, dict[str, np.nda
     tib_origin = landmarks["tibia"]["knee_center"]
     pts, bodies, seg_a, seg_bundle, seg_wrap = [], [], [], [], []
     w_body, w_shape, w_center, w_frame, w_radius, w_side = [], [], [], [], [], []
+    w_seg, w_prev, w_next = [], [], []
     muscle_ids, bundle_names, forces, fibres = [], [], [], []
 
     def local(p: PointSpec, where: str) -> np.ndarray:
@@ -145,21 +151,23 @@ def compile_paths(specs: list[MuscleSpec], landmarks: dict[str, dict[str, np.nda
             for j, p in enumerate(bundle.points):
                 pts.append(local(p, f"{where} point {j}"))
                 bodies.append(BODY_INDEX[p.bone])
-            wraps = {w.segment: w for w in bundle.wraps}
             for j in range(len(bundle.points) - 1):
+                s_index = len(seg_a)
                 seg_a.append(first + j)
                 seg_bundle.append(b)
-                w = wraps.get(j)
-                if w is None:
-                    seg_wrap.append(-1)
-                    continue
-                seg_wrap.append(len(w_body))
-                w_body.append(BODY_INDEX[w.centre.bone])
-                w_shape.append(0 if w.shape == "sphere" else 1)
-                w_center.append(local(w.centre, f"{where} wrap {j}"))
-                w_frame.append(_frame_from_axis(w.axis))
-                w_radius.append(w.radius_mm * 1e-3)
-                w_side.append(np.zeros(3) if w.side is None else np.asarray(w.side, float))
+                # the segment's obstacles, in the order the file lists them (along the path)
+                on_seg = [w for w in bundle.wraps if w.segment == j]
+                seg_wrap.append(len(w_body) if on_seg else -1)
+                for k, w in enumerate(on_seg):
+                    w_seg.append(s_index)
+                    w_prev.append(len(w_body) - 1 if k > 0 else -1)
+                    w_next.append(len(w_body) + 1 if k < len(on_seg) - 1 else -1)
+                    w_body.append(BODY_INDEX[w.centre.bone])
+                    w_shape.append(0 if w.shape == "sphere" else 1)
+                    w_center.append(local(w.centre, f"{where} wrap {j}.{k}"))
+                    w_frame.append(_frame_from_axis(w.axis))
+                    w_radius.append(w.radius_mm * 1e-3)
+                    w_side.append(np.zeros(3) if w.side is None else np.asarray(w.side, float))
     ps = PathSet(
         muscle_ids=muscle_ids, bundle_names=bundle_names, max_force=np.array(forces),
         fibre_length=np.array(fibres), points=np.array(pts), point_body=np.array(bodies, dtype=int),
@@ -170,6 +178,8 @@ def compile_paths(specs: list[MuscleSpec], landmarks: dict[str, dict[str, np.nda
         wrap_radius=np.array(w_radius), wrap_direction=np.ones(len(w_body)),
         hip_center=landmarks["pelvis"]["hip_center"], knee_center=landmarks["femur"]["knee_center"],
         lumbosacral=landmarks["pelvis"]["lumbosacral_joint"],
+        wrap_seg=np.array(w_seg, dtype=int), wrap_prev=np.array(w_prev, dtype=int),
+        wrap_next=np.array(w_next, dtype=int),
     )
     _choose_wrap_directions(ps, np.array(w_side).reshape(-1, 3))
     _build_tables(ps)
@@ -182,7 +192,7 @@ def _choose_wrap_directions(ps: PathSet, sides: np.ndarray) -> None:
         return
     X, Rb, tb = _points(ps, np.zeros((1, 3)), np.zeros(1), None)
     for w in np.flatnonzero(ps.wrap_shape == 1):
-        seg = int(np.flatnonzero(ps.seg_wrap == w)[0])
+        seg = int(ps.wrap_seg[w])
         b = ps.wrap_body[w]
         C = Rb[b][0] @ ps.wrap_center[w] + tb[b][0]
         F = Rb[b][0] @ ps.wrap_frame[w]
@@ -204,14 +214,19 @@ def _build_tables(ps: PathSet) -> None:
     Np, Nw = len(ps.points), len(ps.wrap_body)
     T1, T2 = Np, Np + Nw  # offsets of tangent points in the combined point array
     pieces = []  # (start index, end index, start body, end body, bundle)
-    for s, (a, b, w) in enumerate(zip(ps.seg_a, ps.seg_b, ps.seg_wrap)):
-        ba, bb = ps.point_body[a], ps.point_body[b]
-        if w < 0:
-            pieces.append((a, b, ba, bb, ps.seg_bundle[s]))
-        else:
-            bw = ps.wrap_body[w]
-            pieces.append((a, T1 + w, ba, bw, ps.seg_bundle[s]))
-            pieces.append((T2 + w, b, bw, bb, ps.seg_bundle[s]))
+    multi_pieces = []  # (start index, end index, segment) of segments with several obstacles
+    for s, (a, b) in enumerate(zip(ps.seg_a, ps.seg_b)):
+        on_seg = np.flatnonzero(ps.wrap_seg == s)
+        # the straight pieces of the segment: a -> first obstacle -> ... -> last obstacle -> b
+        ends = [(a, ps.point_body[a])]
+        for w in on_seg:
+            ends.append((T1 + w, ps.wrap_body[w]))
+            ends.append((T2 + w, ps.wrap_body[w]))
+        ends.append((b, ps.point_body[b]))
+        for (i0, b0), (i1, b1) in zip(ends[::2], ends[1::2]):
+            pieces.append((i0, i1, b0, b1, ps.seg_bundle[s]))
+            if on_seg.size > 1:
+                multi_pieces.append((i0, i1, s))
 
     def crossing(distal: tuple[int, ...]):
         prox, dist, bundle = [], [], []
@@ -231,14 +246,32 @@ def _build_tables(ps: PathSet) -> None:
     seg_assign = np.zeros((len(ps.seg_a), ps.n_bundles))
     seg_assign[np.arange(len(ps.seg_a)), ps.seg_bundle] = 1.0
     ps._cache["seg_assign"] = seg_assign
+    # segments with several obstacles: which wraps are iterated, in which order, and the pieces
+    # whose lengths (plus the arcs') make up those segments' lengths
+    multi = np.flatnonzero(np.bincount(ps.wrap_seg, minlength=len(ps.seg_a))[ps.wrap_seg] > 1) if Nw else np.zeros(0, int)
+    slot = np.zeros(Nw, dtype=int)
+    for w in range(Nw):
+        if ps.wrap_prev[w] >= 0:
+            slot[w] = slot[ps.wrap_prev[w]] + 1
+    sweeps = []  # per slot: (wraps, their sphere/cylinder subsets)
+    for k in range(int(slot[multi].max()) + 1 if multi.size else 0):
+        ws = multi[slot[multi] == k]
+        sweeps.append((ws, ws[ps.wrap_shape[ws] == 0], ws[ps.wrap_shape[ws] == 1]))
+    msegs = np.unique(ps.wrap_seg[multi])
+    mp = np.array([(i0, i1) for i0, i1, _ in multi_pieces], dtype=int).reshape(-1, 2)
+    piece_assign = np.zeros((len(mp), len(msegs)))
+    piece_assign[np.arange(len(mp)), np.searchsorted(msegs, [s for _, _, s in multi_pieces])] = 1.0
+    arc_assign = np.zeros((len(multi), len(msegs)))
+    arc_assign[np.arange(len(multi)), np.searchsorted(msegs, ps.wrap_seg[multi])] = 1.0
+    single = np.setdiff1d(np.arange(Nw), multi)
+    ps._cache["multi"] = (multi, sweeps, msegs, mp, piece_assign, arc_assign, single)
     # drawing: per bundle, indices into [points, arc samples (Nw * ARC_SAMPLES)]
     draw = []
     for b in range(ps.n_bundles):
         segs = np.flatnonzero(ps.seg_bundle == b)
         idx = [ps.seg_a[segs[0]]]
         for s in segs:
-            w = ps.seg_wrap[s]
-            if w >= 0:
+            for w in np.flatnonzero(ps.wrap_seg == s):
                 idx.extend(Np + w * ARC_SAMPLES + np.arange(ARC_SAMPLES))
             idx.append(ps.seg_a[s] + 1)
         draw.append(np.array(idx, dtype=int))
@@ -304,39 +337,72 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
     active = np.zeros((n, 0), bool)
     arcs = None
     if Nw:
-        wseg = ps._cache.get("wseg")
-        if wseg is None:
-            wseg = ps._cache["wseg"] = np.array([np.flatnonzero(ps.seg_wrap == w)[0] for w in range(Nw)])
+        multi, sweeps, msegs, mp, piece_assign, arc_assign, single = ps._cache["multi"]
+        wseg = ps.wrap_seg
         C = np.empty((n, Nw, 3))
         F = np.empty((n, Nw, 3, 3))
         for body in range(4):
-            idx = np.flatnonzero(ps.wrap_body == body)
+            idx = ps._cache.get(("wbody", body))
+            if idx is None:
+                idx = ps._cache[("wbody", body)] = np.flatnonzero(ps.wrap_body == body)
             if idx.size:
                 C[:, idx] = np.einsum("pij,nj->pni", Rb[body], ps.wrap_center[idx]) + tb[body][:, None, :]
                 F[:, idx] = np.einsum("pij,njk->pnik", Rb[body], ps.wrap_frame[idx])
-        A = X[:, ps.seg_a[wseg]] - C
-        B = X[:, ps.seg_a[wseg] + 1] - C
-        P = np.einsum("pnji,pnj->pni", F, A)
-        S = np.einsum("pnji,pnj->pni", F, B)
-        t1 = np.empty((n, Nw, 3))
-        t2 = np.empty((n, Nw, 3))
+        A = X[:, ps.seg_a[wseg]]
+        B = X[:, ps.seg_b[wseg]]
+        T1 = np.empty((n, Nw, 3))
+        T2 = np.empty((n, Nw, 3))
         wl = np.empty((n, Nw))
         active = np.empty((n, Nw), bool)
         arcs = np.empty((n, Nw, ARC_SAMPLES, 3)) if with_paths else None
-        for shape, fn in ((0, wrap_sphere), (1, wrap_cylinder)):
-            idx = np.flatnonzero(ps.wrap_shape == shape)
-            if not idx.size:
-                continue
-            args = (P[:, idx], S[:, idx], ps.wrap_radius[idx])
-            res = fn(*args) if shape == 0 else fn(*args, ps.wrap_direction[idx])
-            wl[:, idx], t1[:, idx], t2[:, idx], active[:, idx] = res.length, res.t1, res.t2, res.active
+
+        def solve(idx, Pg, Sg):
+            """Wrap the lines Pg-Sg (pelvis frame) over obstacles ``idx`` (all one shape)."""
+            Ci, Fi = C[:, idx], F[:, idx]
+            P = np.einsum("pnji,pnj->pni", Fi, Pg - Ci)
+            S = np.einsum("pnji,pnj->pni", Fi, Sg - Ci)
+            if ps.wrap_shape[idx[0]] == 0:
+                res = wrap_sphere(P, S, ps.wrap_radius[idx])
+            else:
+                res = wrap_cylinder(P, S, ps.wrap_radius[idx], ps.wrap_direction[idx])
+            wl[:, idx], active[:, idx] = res.length, res.active
+            T1[:, idx] = Ci + np.einsum("pnij,pnj->pni", Fi, res.t1)
+            T2[:, idx] = Ci + np.einsum("pnij,pnj->pni", Fi, res.t2)
             if with_paths:
-                arcs[:, idx] = sample_arc(res, ARC_SAMPLES)
-        seg_len[:, wseg] = wl
-        T1 = C + np.einsum("pnij,pnj->pni", F, t1)
-        T2 = C + np.einsum("pnij,pnj->pni", F, t2)
-        if with_paths:
-            arcs = C[:, :, None, :] + np.einsum("pnij,pnkj->pnki", F, arcs)
+                arcs[:, idx] = Ci[:, :, None, :] + np.einsum("pnij,pnkj->pnki", Fi, sample_arc(res, ARC_SAMPLES))
+
+        # every obstacle first wraps its whole segment (exact where it is the segment's only one)
+        for shape in (0, 1):
+            idx = ps._cache.get(("wshape", shape))
+            if idx is None:
+                idx = ps._cache[("wshape", shape)] = np.flatnonzero(ps.wrap_shape == shape)
+            if idx.size:
+                solve(idx, A[:, idx], B[:, idx])
+        seg_len[:, wseg[single]] = wl[:, single]
+        if multi.size:
+            # several obstacles on a segment, in order along it: each wraps the line from the
+            # previous one's leaving point to the next one's meeting point, or, where that one
+            # is not touched, from (to) what that one's line starts (ends) at, down to the
+            # segment's ends; Gauss-Seidel sweeps converge to the shortest path
+            Pl = A.copy()
+            Sl = B.copy()
+            for _ in range(WRAP_PASSES):
+                for _ws, *subsets in sweeps:
+                    for idx in subsets:
+                        if not idx.size:
+                            continue
+                        prev, nxt = ps.wrap_prev[idx], ps.wrap_next[idx]
+                        has_p, has_n = (prev >= 0)[None, :], (nxt >= 0)[None, :]
+                        Pl[:, idx] = np.where((has_p & active[:, prev])[..., None], T2[:, prev],
+                                              np.where(has_p[..., None], Pl[:, prev], A[:, idx]))
+                        Sl[:, idx] = np.where((has_n & active[:, nxt])[..., None], T1[:, nxt],
+                                              np.where(has_n[..., None], Sl[:, nxt], B[:, idx]))
+                        solve(idx, Pl[:, idx], Sl[:, idx])
+            arc = (wl[:, multi] - np.linalg.norm(T1[:, multi] - Pl[:, multi], axis=-1)
+                   - np.linalg.norm(Sl[:, multi] - T2[:, multi], axis=-1))
+            allp = np.concatenate([X, T1, T2], axis=1)
+            pieces = np.linalg.norm(allp[:, mp[:, 1]] - allp[:, mp[:, 0]], axis=-1)
+            seg_len[:, msegs] = pieces @ piece_assign + arc @ arc_assign
     length = seg_len @ ps._cache["seg_assign"]
     allp = np.concatenate([X, T1, T2], axis=1)
     ma = np.zeros((n, ps.n_bundles, 4))
@@ -374,6 +440,6 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
         lma[:, :, 2] = np.einsum("pci,pi->pc", m, Rb[3][:, :, 1]) @ assign
     out = {"length": length, "moment_arm": ma, "lumbar_moment_arm": lma, "wrapping": active}
     if with_paths:
-        drawable = np.concatenate([X, arcs.reshape(n, -1, 3)], axis=1) if arcs is not None else X
+        drawable = np.concatenate([X, arcs.reshape(n, -1, 3)], axis=1) if Nw else X
         out["paths"] = [drawable[:, idx] for idx in ps.draw_index]
     return out
