@@ -291,7 +291,7 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
                          directions=directions, per_muscle=opts.criterion == "muscles")
         state.movement = movement if isinstance(movement, str) else "custom"
         state.extra["trendelenburg_allowed"] = _trendelenburg
-        drop = _trendelenburg_drop(state)
+        drop = _trendelenburg_drop(state, strength)
         if drop is not None and not isinstance(pose, PoseBatch):
             # the standing abductors cannot hold the pelvis level: it drops on the moving side
             sign = 1.0 if s == "r" else -1.0
@@ -312,9 +312,14 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
     return state
 
 
-def _trendelenburg_drop(state: State):
-    """Degrees (n,) the pelvis drops on the moving side, or None: free pelvis, one standing leg."""
+def _trendelenburg_drop(state: State, strength: dict):
+    """Degrees (n,) the pelvis drops on the moving side, or None: free pelvis, one standing leg
+    whose muscles were weakened (``strength``). A healthy body at the corners of its range may
+    leave a few N m unbalanced; that is reported as a shortfall, not as a Trendelenburg sign."""
     if state.lock_pelvis or not state.extra.get("trendelenburg_allowed", True) or state.n == 0:
+        return None
+    standing = "l" if state.side == "r" else "r"
+    if not any(v < 1.0 and (k[-2:] not in ("_r", "_l") or k[-1] == standing) for k, v in strength.items()):
         return None
     res = state.extra.get("stance_unbalanced_nm")
     demand = state.extra.get("stance_demand_nm")
