@@ -1,6 +1,6 @@
 """How far each muscle path runs inside the bone meshes, over the joints' whole range.
 
-Run from the repository root: ``python tools/check_paths.py [--tolerance-mm 3]``. Prints, per
+Run from the repository root: ``python tools/check_paths.py [--tolerance-mm 3] [--diagnose]``. Prints, per
 bundle, the worst depth (mm) of its path inside any bone and the pose where it happens, over a
 grid of hip flexion, adduction, rotation and knee flexion that spans every range (600 poses),
 and how many bundle-poses pass deeper than 10 mm and than the tolerance. ``tests/test_paths_outside_bone.py``
@@ -159,11 +159,86 @@ def report(model, *, tolerance_mm: float = 3.0, grid: dict = GRID) -> tuple[np.n
     return d.max(axis=0), where
 
 
+def diagnose(model, *, tolerance_mm: float = 3.0, grid: dict = GRID) -> list[dict]:
+    """Where each bundle deeper than the tolerance goes in: for its worst pose, the bone, the point
+    (mm, in that bone's landmark frame), the piece of the drawn path (between which of its vertices,
+    0 = origin) and how far along it; and whether that is bone against bone: how many poses have an
+    attachment (the path's first or last point) more than 1 mm inside another bone than its own,
+    and the worst depth over the poses where neither is. Prints one
+    paragraph per bundle and returns the rows."""
+    from scipy.ndimage import map_coordinates
+
+    from hipviz.render.bones import bone_origin
+
+    poses = grid_poses(grid)
+    state = hipviz.evaluate(model, poses, side="right", place=False)
+    ps = model.paths["r"]
+    rows = []
+    for b, (m, name) in enumerate(zip(ps.muscle_ids, ps.bundle_names)):
+        path = state.muscles["r"].paths[b]
+        seg = np.diff(path, axis=1)
+        reps = np.maximum(np.ceil(np.linalg.norm(seg, axis=-1).max(axis=0) / 0.002).astype(int), 1)
+        frac = np.concatenate([np.linspace(0, 1, r, endpoint=False) for r in reps])
+        piece = np.repeat(np.arange(len(reps)), reps)
+        pts = sample_paths([path])[0]
+        frac, piece = frac[1:], piece[1:]
+        best = np.zeros(pts.shape[:2])
+        where = np.zeros(pts.shape[:2], int)
+        ends = np.zeros(len(path))
+        local_of = {}
+        segs = np.flatnonzero(ps.seg_bundle == b)
+        own = (ps.point_body[ps.seg_a[segs[0]]], ps.point_body[ps.seg_b[segs[-1]]])  # 0 pelvis, 1 femur, 2 tibia
+        for j, bone in enumerate(BONES):
+            lo, depth = depth_grid(str(model.mesh_files[bone]), tuple(float(x) for x in bone_origin(model, bone)))
+            T = state.transforms[bone]
+
+            def look(x):
+                loc = np.einsum("nij,nki->nkj", T[:, :3, :3], x - T[:, None, :3, 3])
+                d = map_coordinates(depth, ((loc - lo) / PITCH).reshape(-1, 3).T, order=1, mode="constant", cval=0.0)
+                return loc, d.reshape(loc.shape[:2])
+
+            loc, d = look(pts)
+            local_of[bone] = loc
+            where = np.where(d > best, j, where)
+            best = np.maximum(best, d)
+            # an attachment is checked against the bones other than its own
+            other = [e for e, body in enumerate(own) if body != j]
+            if other:
+                ends = np.maximum(ends, look(path[:, [(0, -1)[e] for e in other]])[1].max(axis=1))
+        worst = best.max(axis=1) * 1000
+        i = int(worst.argmax())
+        if worst[i] <= tolerance_mm:
+            continue
+        k = int(best[i].argmax())
+        bone = BONES[where[i, k]]
+        clash = ends * 1000 > 1.0
+        row = {"muscle": m, "bundle": name, "depth_mm": float(worst[i]),
+               "pose": {n: float(poses[n][i]) for n in poses}, "bone": bone,
+               "point_mm": (local_of[bone][i, k] * 1000).round(1).tolist(),
+               "piece": int(piece[k]), "along": float(frac[k]), "n_vertices": path.shape[1],
+               "attachment_in_bone_poses": int(clash.sum()),
+               "worst_other_poses_mm": float(worst[~clash].max()) if (~clash).any() else 0.0}
+        rows.append(row)
+        pose = ", ".join(f"{n} {v:g}" for n, v in row["pose"].items())
+        print(f"{m} {name}: {row['depth_mm']:.1f} mm in {bone} at {row['point_mm']} mm, at {pose}; "
+              f"on the piece from path vertex {row['piece']} to {row['piece'] + 1} (of {path.shape[1]}), "
+              f"{100 * row['along']:.0f} % along it. An attachment lies inside another bone in "
+              f"{row['attachment_in_bone_poses']} poses; worst over the others {row['worst_other_poses_mm']:.1f} mm")
+    return rows
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--tolerance-mm", type=float, default=3.0)
+    p.add_argument("--diagnose", action="store_true",
+                   help="also say, per bundle deeper than the tolerance, where its worst pose goes in and "
+                        "whether an attachment lies inside another bone (bone against bone)")
     args = p.parse_args()
-    report(hipviz.load_model(), tolerance_mm=args.tolerance_mm)
+    model = hipviz.load_model()
+    report(model, tolerance_mm=args.tolerance_mm)
+    if args.diagnose:
+        print()
+        diagnose(model, tolerance_mm=args.tolerance_mm)
 
 
 if __name__ == "__main__":
