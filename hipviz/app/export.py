@@ -57,15 +57,13 @@ def render_view_image(view, size: tuple[int, int] | None = None, *, transparent:
     The camera is the view's own; if the user has not turned it away from a preset, the preset
     is fitted anew to the picture's shape.
     """
-    import pyvista as pv
-
     from hipviz.render import HipScene
+    from hipviz.render.vtkplotter import offscreen_plotter
 
     if size is None:
         size = (max(view.plotter.width(), 16), max(view.plotter.height(), 16))
     w, h = (int(v) for v in size)
-    pl = pv.Plotter(off_screen=True, window_size=(w, h))
-    try:
+    with offscreen_plotter((w, h)) as pl:
         style = view.base_style.replace(anti_aliasing="msaa", multi_samples=8)
         sc = HipScene(pl, view.model, style=style)
         if view.state is not None:
@@ -78,11 +76,8 @@ def render_view_image(view, size: tuple[int, int] | None = None, *, transparent:
             sc.set_view(view.view_name)
         else:
             pl.renderer.GetActiveCamera().DeepCopy(src)
-            pl.renderer.camera_set = True
         pl.renderer.ResetCameraClippingRange()
-        img = pl.screenshot(transparent_background=transparent, return_img=True, window_size=(w, h))
-    finally:
-        pl.close()
+        img = pl.screenshot(transparent_background=transparent)
     return numpy_to_qimage(img)
 
 

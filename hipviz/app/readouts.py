@@ -163,10 +163,12 @@ class Readouts(QWidget):
             if abs(diff) >= 0.5:
                 text += f"; {'right' if diff > 0 else 'left'} ASIS {abs(diff):.1f} cm higher"
             self.status.setText(text)
-            self.status.setStyleSheet(WARN_CSS)
+            css = WARN_CSS
         else:
             self.status.setText(f"Pelvis still ({locked}): ASIS level")
-            self.status.setStyleSheet(OK_CSS)
+            css = OK_CSS
+        if self.status.styleSheet() != css:  # a new style sheet re-styles the widget: only on change
+            self.status.setStyleSheet(css)
         self.floor.setText("On the floor: " + (", ".join(d["on_floor"]) or "nothing"))
         self.warnings.setText("\n".join(d["warnings"]))
         self.warnings.setVisible(bool(d["warnings"]))

@@ -24,9 +24,11 @@ __all__ = ["View3D", "VIEW_KEYS", "nearest_bundle", "release_free_memory"]
 VIEW_KEYS = ("front", "back", "left", "right", "top", "oblique")
 _IDLE_MS = 350
 _PICK_PX = 9.0
-#: Share of the bone meshes' triangles drawn while something moves (full detail when still):
-#: indistinguishable at window sizes, ~3 ms a frame less in software GL.
-_MOVING_BONE_DETAIL = 0.25
+#: Share of the bone meshes' triangles drawn while something moves (full detail when still),
+#: and facets round each muscle tube: in software GL every triangle costs (each frame, ~0.3 us
+#: of processor time), and at window sizes the drag looks the same (see the README's Speed).
+_MOVING_BONE_DETAIL = 0.15
+_MOVING_TUBE_SIDES = 8
 
 
 def nearest_bundle(lines: dict, xy: tuple[float, float], tol: float = _PICK_PX):
@@ -60,11 +62,16 @@ def release_free_memory() -> None:
     """Hand memory freed after start-up back to the system (glibc only; elsewhere nothing).
 
     Compiling the software renderer's shaders and loading the bones leave ~15 MB of freed
-    blocks in the C heap that the process would otherwise keep.
+    blocks in the C heap that the process would otherwise keep. Python's line cache is
+    emptied first: PySide6 reads the source of every module imported after it (to look for
+    ``from __feature__ import``) and keeps it there, ~10 MB of text (a traceback reads the
+    lines it needs again).
     """
     import ctypes
+    import linecache
     import sys
 
+    linecache.clearcache()
     if not sys.platform.startswith("linux"):
         return
     try:
@@ -198,8 +205,9 @@ class View3D(QWidget):
             rw.SetSize(*size)
 
     def _moving_style(self) -> RenderStyle:
-        """The look while something moves: no anti-aliasing, lighter bone meshes."""
-        return self.base_style.replace(anti_aliasing=None, bone_detail=_MOVING_BONE_DETAIL)
+        """The look while something moves: no anti-aliasing, lighter bone meshes and tubes."""
+        return self.base_style.replace(anti_aliasing=None, bone_detail=_MOVING_BONE_DETAIL,
+                                       tube_sides=min(self.base_style.tube_sides, _MOVING_TUBE_SIDES))
 
     def _still_style(self) -> RenderStyle:
         """The look once the view is still: full bones, 4x multisampling."""

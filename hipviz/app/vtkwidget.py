@@ -69,6 +69,8 @@ class RasterInteractor(QWidget):
         self._closed = False
         #: milliseconds of the last frame's VTK render and of reading it back into an image
         self.last_render_ms = self.last_readback_ms = 0.0
+        #: processor time of the last render, all threads (the software renderer's too), ms
+        self.last_render_cpu_ms = 0.0
 
     # -- the plotter interface HipScene uses ---------------------------------------------------
     @property
@@ -130,9 +132,10 @@ class RasterInteractor(QWidget):
         if tuple(self.ren_win.GetSize()) != size:
             self.ren_win.SetSize(*size)
             self.iren.UpdateSize(*size)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         self.ren_win.Render()
         t1 = time.perf_counter()
+        self.last_render_cpu_ms = (time.process_time() - c0) * 1000
         self._read_back(*size)
         self.last_render_ms = (t1 - t0) * 1000
         self.last_readback_ms = (time.perf_counter() - t1) * 1000

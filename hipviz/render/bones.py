@@ -36,23 +36,51 @@ def bone_origin(model, bone: str) -> np.ndarray:
 
 @lru_cache(maxsize=32)
 def _read(path: str, mtime: float, origin: tuple[float, float, float], detail: float):
-    import pyvista as pv
+    from .polydata import decimate, polydata, with_point_normals
 
     vertices, faces = _read_triangles(path)
-    mesh = pv.PolyData.from_regular_faces(vertices, faces)
+    mesh = polydata(vertices - np.asarray(origin), faces)
     if detail < 0.999:
-        mesh = mesh.decimate(1.0 - detail)
-    mesh.points = np.asarray(mesh.points, float) - np.asarray(origin)
-    return mesh.compute_normals(cell_normals=False, point_normals=True, split_vertices=False,
-                                consistent_normals=True, auto_orient_normals=False)
+        mesh = decimate(mesh, 1.0 - detail)
+    return with_point_normals(mesh)
 
 
 def _read_triangles(path: str) -> tuple[np.ndarray, np.ndarray]:
     """Vertices (n, 3) and triangles (m, 3) of a mesh file, checked (MeshError otherwise).
 
-    Read with trimesh (numpy) rather than VTK: VTK's PLY reader crashes the whole program on a
-    truncated binary file, trimesh raises an error we can word.
+    Binary PLY (hipviz's own meshes, and every folder ``hipviz import-bones`` writes) is read
+    with numpy alone (:mod:`hipviz.io.ply`); other files with trimesh, which also brings
+    SciPy (~90 MB). Not with VTK: VTK's PLY reader crashes the whole program on a truncated
+    binary file; both of these raise an error we can word.
     """
+    from ..io.ply import PlyError, PlyUnsupported, read_ply_triangles
+
+    vertices = faces = None
+    if path.lower().endswith(".ply"):
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            raise MeshError(f"{path}: cannot read the bone mesh ({exc.strerror or exc})") from None
+        try:
+            vertices, faces = read_ply_triangles(data)
+        except PlyError as exc:
+            raise MeshError(f"{path}: cannot read the bone mesh ({exc}); "
+                            "is it complete? write the folder again with hipviz import-bones") from None
+        except PlyUnsupported:
+            pass  # e.g. ASCII PLY: trimesh reads it
+    if vertices is None:
+        vertices, faces = _read_with_trimesh(path)
+    if len(faces) == 0 or len(vertices) < 3:
+        raise MeshError(f"{path}: the bone mesh holds no triangles (is it a PLY surface mesh?)")
+    if not np.all(np.isfinite(vertices)) or np.abs(vertices).max() > 1e3:
+        raise MeshError(f"{path}: the bone mesh has vertex coordinates that are not finite numbers of metres")
+    if faces.min() < 0 or faces.max() >= len(vertices):
+        raise MeshError(f"{path}: the bone mesh's triangles refer to vertices it does not have")
+    return vertices, faces
+
+
+def _read_with_trimesh(path: str) -> tuple[np.ndarray, np.ndarray]:
     import trimesh
 
     try:
@@ -63,17 +91,11 @@ def _read_triangles(path: str) -> tuple[np.ndarray, np.ndarray]:
                         "is it complete? write the folder again with hipviz import-bones") from None
     if not isinstance(loaded, trimesh.Trimesh) or len(loaded.faces) == 0 or len(loaded.vertices) < 3:
         raise MeshError(f"{path}: the bone mesh holds no triangles (is it a PLY surface mesh?)")
-    vertices = np.asarray(loaded.vertices, float)
-    faces = np.asarray(loaded.faces, np.int64)
-    if not np.all(np.isfinite(vertices)) or np.abs(vertices).max() > 1e3:
-        raise MeshError(f"{path}: the bone mesh has vertex coordinates that are not finite numbers of metres")
-    if faces.min() < 0 or faces.max() >= len(vertices):
-        raise MeshError(f"{path}: the bone mesh's triangles refer to vertices it does not have")
-    return vertices, faces
+    return np.asarray(loaded.vertices, float), np.asarray(loaded.faces, np.int64)
 
 
 def load_bone_mesh(model, bone: str, detail: float = 1.0):
-    """The bone's surface as ``pyvista.PolyData`` with point normals, in its segment frame (metres).
+    """The bone's surface as a ``vtkPolyData`` with point normals, in its segment frame (metres).
 
     Parameters
     ----------

@@ -108,11 +108,29 @@ def activation_colors(activation) -> np.ndarray:
     -------
     (..., 3) ndarray
     """
-    from matplotlib import colormaps
-
     a = np.clip(np.asarray(activation, float), 0.0, 1.0)
-    rgba = np.asarray(colormaps["YlOrRd"](_ACT_LO + (_ACT_HI - _ACT_LO) * a.ravel()))
-    return rgba[:, :3].reshape(a.shape + (3,))
+    x = _ACT_LO + (_ACT_HI - _ACT_LO) * a.ravel()
+    # looked up as matplotlib looks up its 256-entry colormaps
+    idx = np.clip((x * _YLORRD_LUT_N).astype(int), 0, _YLORRD_LUT_N - 1)
+    return _ylorrd_lut()[idx].reshape(a.shape + (3,))
+
+
+#: ColorBrewer's YlOrRd (9 classes), the stops of matplotlib's ``YlOrRd`` colormap: the same
+#: colours without importing matplotlib (~40 MB) in the window.
+_YLORRD = ((255, 255, 204), (255, 237, 160), (254, 217, 118), (254, 178, 76), (253, 141, 60),
+           (252, 78, 42), (227, 26, 28), (189, 0, 38), (128, 0, 38))
+_YLORRD_LUT_N = 256
+_LUT: list = []
+
+
+def _ylorrd_lut() -> np.ndarray:
+    """matplotlib's ``colormaps["YlOrRd"]`` table: 256 colours interpolated between the stops."""
+    if not _LUT:
+        stops = np.asarray(_YLORRD, float) / 255.0
+        at = np.linspace(0.0, 1.0, len(stops))
+        x = np.linspace(0.0, 1.0, _YLORRD_LUT_N)
+        _LUT.append(np.column_stack([np.interp(x, at, stops[:, c]) for c in range(3)]))
+    return _LUT[0]
 
 
 def antagonist_colors(activation) -> np.ndarray:

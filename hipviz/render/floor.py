@@ -121,9 +121,6 @@ class Floor:
     """
 
     def __init__(self, style: RenderStyle) -> None:
-        import pyvista as pv
-
-        self._pv = pv
         self.style = style
         self.mapper = vtkPolyDataMapper()
         self.mapper.SetScalarModeToUsePointData()
@@ -164,7 +161,9 @@ class Floor:
 
     def _build(self) -> None:
         pts, polys, lines, radial, is_line = floor_disc(self.centre, self.radii)
-        mesh = self._pv.PolyData(pts, faces=polys, lines=lines if len(lines) else None)
+        from .polydata import polydata
+
+        mesh = polydata(pts, np.asarray(polys).reshape(-1, 4)[:, 1:], lines=lines)
         self._geometry = (mesh, radial, is_line)
         self._colour()
         self.mapper.SetInputData(mesh)
@@ -177,8 +176,11 @@ class Floor:
         rgb = np.where(is_line[:, None], np.asarray(grid_rgb), np.asarray(disc_rgb))
         alpha = np.where(is_line, grid_a, disc_a) * _fade(radial)
         rgba = np.column_stack([rgb, alpha])
-        mesh.point_data["floor_rgba"] = np.round(255 * rgba).astype(np.uint8)
-        mesh.point_data.active_scalars_name = "floor_rgba"
+        from vtkmodules.util.numpy_support import numpy_to_vtk
+
+        arr = numpy_to_vtk(np.round(255 * rgba).astype(np.uint8), deep=True)
+        arr.SetName("floor_rgba")
+        mesh.GetPointData().SetScalars(arr)
         self.mapper.ScalarVisibilityOn()
 
     def set_style(self, style: RenderStyle) -> None:

@@ -92,8 +92,10 @@ def glb_scene(state, i: int = 0, *, style: RenderStyle | None = None, muscles: b
         scene.add_geometry(posed, node_name=f"bone_{bone}", geom_name=f"bone_{bone}")
     spine = lumbar_spine_mesh(model.landmarks.get("trunk", {})) if style.show_spine else None
     if spine is not None:
-        faces = np.asarray(spine.faces).reshape(-1, 4)[:, 1:]
-        mesh = trimesh.Trimesh(_posed(np.asarray(spine.points, float), state.transforms["trunk"][i]), faces,
+        from .polydata import points_of, triangles_of
+
+        faces = triangles_of(spine)
+        mesh = trimesh.Trimesh(_posed(points_of(spine), state.transforms["trunk"][i]), faces,
                                process=False)
         mesh.visual = trimesh.visual.TextureVisuals(material=bone_mat)
         scene.add_geometry(mesh, node_name="bone_spine", geom_name="bone_spine")

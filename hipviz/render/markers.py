@@ -30,20 +30,47 @@ def neutral_ring_color(style: RenderStyle) -> tuple[float, float, float]:
     return colors.mix(style.text_rgb, style.background_rgb, 0.15)
 
 
+def _unit_sphere():
+    from vtkmodules.vtkFiltersSources import vtkSphereSource
+
+    src = vtkSphereSource()
+    src.SetRadius(1.0)
+    src.SetThetaResolution(24)
+    src.SetPhiResolution(16)
+    src.Update()
+    return src.GetOutput()
+
+
+def _unit_ring():
+    """A torus of ring radius 1 round the z axis, its tube 0.16 thick, with smooth normals."""
+    from vtkmodules.vtkCommonComputationalGeometry import vtkParametricTorus
+    from vtkmodules.vtkFiltersSources import vtkParametricFunctionSource
+
+    from .polydata import with_point_normals
+
+    fn = vtkParametricTorus()
+    fn.SetRingRadius(1.0)
+    fn.SetCrossSectionRadius(0.16)
+    src = vtkParametricFunctionSource()
+    src.SetParametricFunction(fn)
+    src.SetUResolution(48)
+    src.SetVResolution(12)
+    src.SetWResolution(2)
+    src.GenerateTextureCoordinatesOff()
+    src.Update()
+    return with_point_normals(src.GetOutput())
+
+
 class AsisMarkers:
     """Sphere + ring actors on ``asis_r`` and ``asis_l`` of the pelvis."""
 
     def __init__(self, model, style: RenderStyle) -> None:
-        import pyvista as pv
-
         self.style = style
         self.moved = False
         self.actors: list[vtkActor] = []
         self._parts: list[tuple[vtkActor, vtkMatrix4x4, np.ndarray, str]] = []
         pel = model.landmarks.get("pelvis", {})
-        sphere = pv.Sphere(radius=1.0, theta_resolution=24, phi_resolution=16)
-        torus = pv.ParametricTorus(ringradius=1.0, crosssectionradius=0.16, u_res=48, v_res=12, w_res=2)
-        torus = torus.compute_normals(split_vertices=False)
+        sphere, torus = _unit_sphere(), _unit_ring()
         for name in ("asis_r", "asis_l"):
             if name not in pel:
                 continue

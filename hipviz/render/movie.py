@@ -83,20 +83,18 @@ def movie_style(style: RenderStyle | None = None, *, colour: str = "effort", sca
 
 def open_plotter(model, size: tuple[int, int], style: RenderStyle):
     """An off-screen plotter of ``size`` (w, h) with a scene for ``model``: ``(plotter, scene)``."""
-    import pyvista as pv
+    from .vtkplotter import OffscreenPlotter
 
     _quiet_vtk()
     w, h = (int(v) for v in size)
     if w < 16 or h < 16:
         raise ValueError(f"size must be at least 16 x 16 pixels, found {w} x {h}")
-    plotter = pv.Plotter(off_screen=True, window_size=(w, h), lighting="light_kit")
+    plotter = OffscreenPlotter((w, h))
     return plotter, _FilmScene(plotter, model, style=style)
 
 
 def _grab(plotter) -> np.ndarray:
-    plotter.render()
-    img = plotter.screenshot(return_img=True)
-    return np.ascontiguousarray(img[..., :3])
+    return np.ascontiguousarray(plotter.screenshot()[..., :3])
 
 
 def _geometry(model, source) -> dict:

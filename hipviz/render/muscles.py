@@ -136,6 +136,12 @@ class MuscleLayer:
                     actor.SetVisibility(False)  # until the first update gives it a path
                     self.bundles[key] = _Bundle(key, model.muscle(mid).group, float(force), poly, actor)
                     self.by_actor[actor] = key
+        #: (side, muscle_id) -> that muscle's bundle keys
+        self._by_muscle: dict[tuple[str, str], list[BundleKey]] = {}
+        for key in self.bundles:
+            self._by_muscle.setdefault((key[0], key[1]), []).append(key)
+        self._base_radius: dict[BundleKey, float] = {}
+        self._gather: tuple | None = None
         self.visible_muscles: dict[str, bool] = {m.id: True for m in model.muscles + list(getattr(model, "trunk_muscles", []))}
         self.visible_sides = {"r": True, "l": True}
         self.show_all = True
@@ -270,11 +276,18 @@ class MuscleLayer:
     #: Trunk muscles are drawn thinner: they belong to the story only when they work.
     TRUNK_SCALE = 0.6
 
+    def keys_of(self, side: str, muscle_id: str) -> list[BundleKey]:
+        """The bundle keys of one muscle of one side (empty for an unknown muscle)."""
+        return self._by_muscle.get((side, muscle_id), [])
+
     def radius(self, key: BundleKey) -> float:
         """Current tube radius of a bundle (metres), including trunk, inactive and highlight factors."""
-        b = self.bundles[key]
-        trunk = self.TRUNK_SCALE if b.group == "trunk" else 1.0
-        return float(self.style.tube_radius(b.max_force)) * self._scale.get(key, 1.0) * trunk
+        base = self._base_radius.get(key)
+        if base is None:
+            b = self.bundles[key]
+            trunk = self.TRUNK_SCALE if b.group == "trunk" else 1.0
+            base = self._base_radius[key] = float(self.style.tube_radius(b.max_force)) * trunk
+        return base * self._scale.get(key, 1.0)
 
     def set_paths(self, side: str, paths) -> None:
         """Store one side's paths for the next :meth:`rebuild_geometry`.
@@ -307,11 +320,18 @@ class MuscleLayer:
         if keys and tubes:
             sides = self.style.tube_sides
             radii = np.array([self.radius(key) for key in keys])
-            for key, pts, nrm in zip(keys, *tube_batch([self._paths[k] for k in keys], radii, sides)):
-                b = self.bundles[key]
-                b.pts[:] = pts
-                b.nrm[:] = nrm
-                b.poly.GetPoints().Modified()
+            paths = [self._paths[k] for k in keys]
+            src, dst = self._gather_index(keys, sides)
+            K = int(max(len(p) for p in paths))
+            P = np.empty((len(paths), K, 3))
+            for j, p in enumerate(paths):  # padded with the last point (see tube_batch)
+                P[j, :len(p)] = p
+                P[j, len(p):] = p[-1]
+            pts, nrm = tube_points(P, radii, sides)
+            self._all_pts[dst] = pts.reshape(-1, 3)[src]
+            self._all_nrm[dst] = nrm.reshape(-1, 3)[src]
+            for key in keys:
+                self.bundles[key].poly.GetPoints().Modified()
         elif keys:
             for key in keys:
                 self.bundles[key].pts[:] = self._paths[key]
@@ -322,6 +342,24 @@ class MuscleLayer:
         if tubes:
             self.poly.GetPointData().GetNormals().Modified()
         self._rebuild_halo()
+
+    def _gather_index(self, keys, sides: int) -> tuple[np.ndarray, np.ndarray]:
+        """Where each bundle's tube points sit in :func:`tube_points`' padded output (``src``,
+        flat indices) and in the shared arrays (``dst``), for these keys in this order."""
+        gkey = (self._layout_key, tuple(keys))
+        if self._gather is None or self._gather[0] != gkey:
+            K = max(len(self._paths[k]) for k in keys)
+            per = tube_point_count(K, sides)
+            body, cap = K * sides, 2 * (sides + 1)
+            src, dst = [], []
+            for j, key in enumerate(keys):
+                b = self.bundles[key]
+                n = b.k * sides
+                local = np.r_[np.arange(n), body + np.arange(cap)]
+                src.append(j * per + local)
+                dst.append(b.start + np.arange(n + cap))
+            self._gather = (gkey, np.concatenate(src), np.concatenate(dst))
+        return self._gather[1], self._gather[2]
 
     def _rebuild_halo(self) -> None:
         """The inverted hull round each shown highlighted bundle (tubes only)."""
@@ -412,13 +450,18 @@ class MuscleLayer:
 
     def _write_colors(self) -> None:
         contrast = np.asarray(self.style.text_rgb)
-        for key, b in self.bundles.items():
-            if b.pts is not None:
-                c = np.asarray(self._colors.get(key, (0.5, 0.5, 0.5)))
-                self._rgb[b.start:b.start + len(b.pts)] = np.clip(c * 255 + 0.5, 0, 255)
-                if (key[0], key[1]) in self.highlighted:  # the x-ray copy: darker (lighter on dark)
-                    g = 0.5 * c + 0.5 * contrast
-                    self._ghost_rgb[b.start:b.start + len(b.pts)] = np.clip(g * 255 + 0.5, 0, 255)
+        laid = [(key, b) for key, b in self.bundles.items() if b.pts is not None]
+        if laid:
+            C = np.array([self._colors.get(key, (0.5, 0.5, 0.5)) for key, _ in laid], float)
+            counts = [len(b.pts) for _, b in laid]  # the bundles' ranges follow each other in order
+            start = laid[0][1].start
+            end = start + sum(counts)
+            self._rgb[start:end] = np.repeat(np.clip(C * 255 + 0.5, 0, 255), counts, axis=0)
+            hl = np.array([(key[0], key[1]) in self.highlighted for key, _ in laid])
+            if hl.any():  # the x-ray copy of the highlighted ones: darker (lighter on dark)
+                G = np.clip((0.5 * C + 0.5 * contrast) * 255 + 0.5, 0, 255)
+                rows = np.repeat(hl, counts)
+                self._ghost_rgb[start:end][rows] = np.repeat(G, counts, axis=0)[rows]
         for poly in (self.poly, self.ghost_poly):
             scalars = poly.GetPointData().GetScalars()
             if scalars is not None:
@@ -447,6 +490,7 @@ class MuscleLayer:
 
     def set_style(self, style: RenderStyle) -> None:
         self.style = style
+        self._base_radius.clear()
         for prop in [b.actor.GetProperty() for b in self.bundles.values()] + [self.actor.GetProperty()]:
             prop.SetInterpolationToGouraud()
             prop.SetAmbient(0.15)

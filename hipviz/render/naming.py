@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["lit_bundles", "named_muscles", "path_middle"]
+__all__ = ["lit_bundles", "named_muscles", "path_middle", "path_middles"]
 
 
 def lit_bundles(activation, order, threshold: float, shown=None) -> dict[tuple[str, str, str], float]:
@@ -59,6 +59,30 @@ def named_muscles(lit: dict, highlighted, count: int, shown_muscle=None) -> list
             break
         if m not in out:
             out.append(m)
+    return out
+
+
+def path_middles(paths) -> np.ndarray:
+    """:func:`path_middle` of several polylines at once, ``(n, 3)``."""
+    if not len(paths):
+        return np.zeros((0, 3))
+    K = max(len(p) for p in paths)
+    P = np.empty((len(paths), K, 3))
+    for j, p in enumerate(paths):  # padded with the last point: zero-length segments
+        P[j, :len(p)] = p
+        P[j, len(p):] = p[-1]
+    d = np.diff(P, axis=1)
+    seg = np.sqrt(np.einsum("bkc,bkc->bk", d, d))
+    s = np.concatenate([np.zeros((len(P), 1)), np.cumsum(seg, axis=1)], axis=1)
+    t = 0.5 * s[:, -1]
+    lens = np.array([len(p) for p in paths])
+    # the segment j holding the half-way point, as path_middle finds it (first s >= t, less one)
+    j = np.clip((s < t[:, None]).sum(1) - 1, 0, np.maximum(lens - 2, 0))
+    r = np.arange(len(P))
+    f = (t - s[r, j]) / np.maximum(seg[r, j], 1e-12)
+    out = P[r, j] + f[:, None] * (P[r, j + 1] - P[r, j])
+    flat = s[:, -1] <= 0
+    out[flat] = P[flat, 0]
     return out
 
 

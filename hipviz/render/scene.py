@@ -19,6 +19,7 @@ from .labels import MuscleLabels, SideLabels, project
 from .markers import PELVIS_THRESHOLD_DEG, AsisMarkers, neutral_ring_color, pelvis_moved
 from .muscles import BundleKey, MuscleLayer
 from .overlay import LegendEntry, Overlay
+from .polydata import points_of
 from .style import RenderStyle
 from .trunk_outline import TrunkOutline
 from .views import VIEW_ANGLE_DEG, view_preset
@@ -50,9 +51,10 @@ class HipScene:
 
     Parameters
     ----------
-    plotter : pyvista.Plotter
-        An off-screen plotter or a ``pyvistaqt.QtInteractor``; the scene adds its actors to
-        ``plotter.renderer``.
+    plotter : OffscreenPlotter, RasterInteractor or pyvista.Plotter
+        A :class:`hipviz.render.vtkplotter.OffscreenPlotter` (pictures), the window's
+        :class:`hipviz.app.vtkwidget.RasterInteractor`, or a pyvista plotter; the scene adds its
+        actors to ``plotter.renderer``.
     model : hipviz.Model
         Bones without a mesh file are skipped (the muscles are still drawn).
     style : RenderStyle, optional
@@ -111,7 +113,7 @@ class HipScene:
             plotter.add_actor(actor, reset_camera=False, name=f"bone_{bone}", pickable=False, render=False)
             self.bone_actors[bone] = actor
             self._bone_matrix[bone] = matrix
-            self._bone_points[bone] = np.asarray(mesh.points, float)
+            self._bone_points[bone] = points_of(mesh)
         self._bone_detail = self.style.bone_detail
         self._bone_T: dict[str, np.ndarray] = {b: np.eye(4) for b in self.bone_actors}
         self.side_labels = SideLabels(self.renderer, model)
@@ -237,32 +239,41 @@ class HipScene:
         if self.style.label_count <= 0:
             return []
         lit = naming.lit_bundles(self._activation, m.order, self._threshold(), m.is_shown)
-        shown = lambda sel: any(m.is_shown(k) for k in m.bundles if (k[0], k[1]) == sel)  # noqa: E731
+        shown = lambda sel: any(m.is_shown(k) for k in m.keys_of(*sel))  # noqa: E731
         count = len(m.bundles) if candidates else self.style.label_count
         return naming.named_muscles(lit, m.highlighted, count, shown)
 
-    def _label_anchor(self, side: str, mid: str) -> np.ndarray | None:
-        """The middle of the muscle's most active (else longest) shown bundle, room frame."""
-        keys = [k for k in self.muscles.bundles if k[0] == side and k[1] == mid and self.muscles.is_shown(k)]
+    def _label_anchor(self, side: str, mid: str, vals: dict | None = None) -> np.ndarray | None:
+        """The middle of the muscle's most active (else longest) shown bundle, room frame
+        (``vals``: :func:`naming.lit_bundles` with no threshold, if the caller has it)."""
+        key = self._anchor_bundle(side, mid, vals)
+        if key is None:
+            return None
+        return naming.path_middle(self.muscles._paths[key])
+
+    def _anchor_bundle(self, side: str, mid: str, vals: dict | None = None):
+        """The muscle's most active (else longest) shown bundle, or None."""
+        keys = [k for k in self.muscles.keys_of(side, mid) if self.muscles.is_shown(k)]
         if not keys:
             return None
-        vals = naming.lit_bundles(self._activation, self.muscles.order, -1.0)
-        key = max(keys, key=lambda k: (vals.get(k, 0.0), len(self.muscles._paths[k])))
-        return naming.path_middle(self.muscles._paths[key])
+        if vals is None:
+            vals = naming.lit_bundles(self._activation, self.muscles.order, -1.0)
+        return max(keys, key=lambda k: (vals.get(k, 0.0), len(self.muscles._paths[k])))
 
     def _update_labels(self) -> None:
         moving = getattr(self._state, "side", None)
         items = []
         chosen = self.labelled_muscles(candidates=True)
         n_highlighted = sum(1 for m in chosen if m in self.muscles.highlighted)
-        for side, mid in chosen:
-            anchor = self._label_anchor(side, mid)
-            if anchor is None:
-                continue
+        vals = naming.lit_bundles(self._activation, self.muscles.order, -1.0) if chosen else {}
+        found = [(side, mid, self._anchor_bundle(side, mid, vals)) for side, mid in chosen]
+        found = [(side, mid, key) for side, mid, key in found if key is not None]
+        anchors = naming.path_middles([self.muscles._paths[key] for _, _, key in found])
+        for (side, mid, _), anchor in zip(found, anchors):
             name = self._names.get(mid, mid)
             if moving is not None and side != moving:
                 name += " (left)" if side == "l" else " (right)"
-            keys = [k for k in self.muscles.bundles if k[0] == side and k[1] == mid]
+            keys = self.muscles.keys_of(side, mid)
             rgb = self.muscles.color(max(keys, key=lambda k: self.muscles.radius(k)))
             items.append((name, anchor, rgb))
         count = max(self.style.label_count, n_highlighted) if self.style.label_count > 0 else 0
@@ -639,7 +650,7 @@ class HipScene:
                 if bone in self.bone_actors:
                     mesh = load_bone_mesh(self.model, bone, style.bone_detail)
                     self.bone_actors[bone].GetMapper().SetInputData(mesh)
-                    self._bone_points[bone] = np.asarray(mesh.points, float)
+                    self._bone_points[bone] = points_of(mesh)
             self._bone_detail = style.bone_detail
         for bone, actor in self.bone_actors.items():
             style_bone(actor, style)

@@ -24,12 +24,11 @@ def lumbar_spine_mesh(trunk: dict[str, np.ndarray]):
 
     Returns
     -------
-    pyvista.PolyData or None
+    vtkPolyData or None
         Triangles with point normals, trunk frame (metres); None if the landmarks are missing.
     """
-    import pyvista as pv
-
     from .geometry import tube_faces
+    from .polydata import polydata
 
     try:
         l5, l3, l1 = (np.asarray(trunk[k], float) for k in ("l5_body", "l3_body", "l1_body"))
@@ -61,7 +60,4 @@ def lumbar_spine_mesh(trunk: dict[str, np.ndarray]):
         all_pts.append(pts)
         all_nrm.append(nrm)
     tris = np.concatenate(all_faces)
-    mesh = pv.PolyData(np.concatenate(all_pts), np.hstack([np.full((len(tris), 1), 3), tris]).ravel())
-    mesh.point_data["Normals"] = np.concatenate(all_nrm)
-    mesh.point_data.active_normals_name = "Normals"
-    return mesh
+    return polydata(np.concatenate(all_pts), tris, normals=np.concatenate(all_nrm))
