@@ -208,7 +208,7 @@ def _point_on(win, muscle):
 
 
 def test_hover_names_and_click_fills_the_info_card(fresh, qapp, qtbot):
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QPoint, Qt
 
     w = fresh
     w.set_view("front")
@@ -216,8 +216,12 @@ def test_hover_names_and_click_fills_the_info_card(fresh, qapp, qtbot):
     pos = _point_on(w, "gluteus_medius")
     hovered = []
     w.view.hovered.connect(hovered.append)
+    # from somewhere else first, with no button held: a cursor already at ``pos``, or a button
+    # left down by another test, would bring no hover
+    qtbot.mouseRelease(w.view.plotter, Qt.LeftButton, pos=pos + QPoint(40, 40))
+    qtbot.mouseMove(w.view.plotter, pos + QPoint(40, 40))
     qtbot.mouseMove(w.view.plotter, pos)
-    _wait(qapp, lambda: hovered, 3)
+    _wait(qapp, lambda: hovered and hovered[-1] == ("r", "gluteus_medius"), 3)
     assert hovered[-1] == ("r", "gluteus_medius")
     assert "Gluteus medius" in w.statusBar().currentMessage()
     qtbot.mouseClick(w.view.plotter, Qt.LeftButton, pos=pos)

@@ -35,6 +35,9 @@ _FEET = ("foot_r", "foot_l")
 #: Actor name -> segment whose transform poses it.
 _SEGMENT = {"pelvis": "pelvis", "femur_r": "femur_r", "femur_l": "femur_l", "tibia_r": "tibia_r",
             "tibia_l": "tibia_l", "foot_r": "foot_r", "foot_l": "foot_l", "spine": "trunk"}
+#: A leg that holds the body and bends more than this at the hip or knee is part of the exercise:
+#: the camera fits the whole body (:meth:`HipScene.whole_body`).
+WHOLE_BODY_BEND_DEG = 15.0
 #: Every n-th bone vertex is enough to size the floor and find the lowest point.
 _FLOOR_SAMPLE = 7
 
@@ -269,14 +272,16 @@ class HipScene:
         found = [(side, mid, self._anchor_bundle(side, mid, vals)) for side, mid in chosen]
         found = [(side, mid, key) for side, mid, key in found if key is not None]
         anchors = naming.path_middles([self.muscles._paths[key] for _, _, key in found])
+        count = max(self.style.label_count, n_highlighted) if self.style.label_count > 0 else 0
+        # the moving side goes unnamed unless the other side is named too (then both are)
+        both = moving is not None and any(side != moving for side, _, _ in found[:count])
         for (side, mid, _), anchor in zip(found, anchors):
             name = self._names.get(mid, mid)
-            if moving is not None and side != moving:
+            if moving is not None and (side != moving or both):
                 name += " (left)" if side == "l" else " (right)"
             keys = self.muscles.keys_of(side, mid)
             rgb = self.muscles.color(max(keys, key=lambda k: self.muscles.radius(k)))
             items.append((name, anchor, rgb))
-        count = max(self.style.label_count, n_highlighted) if self.style.label_count > 0 else 0
         self.muscle_labels.set_items(items, count)
 
     # -- muscles -------------------------------------------------------------------------
@@ -469,13 +474,20 @@ class HipScene:
         return out if len(out) else np.array([[-0.2, -0.9, -0.2], [0.2, 0.2, 0.2]])
 
     def whole_body(self) -> bool:
-        """True when both legs rest on the floor (kneeling, squatting ...): then the camera
-        fits the whole body; otherwise the pelvis and the moving leg."""
+        """True when both legs rest on the floor (kneeling, squatting ...), or a leg that holds
+        the body bends at the hip or knee (a single-leg squat or deadlift: the standing leg is
+        the exercise): then the camera fits the whole body; otherwise the pelvis and the
+        moving leg (standing on a straight leg, lifting the other)."""
         contacts = getattr(self._state, "contacts", None)
         try:
-            return contacts is not None and len(contacts.legs()) >= 2
+            held = contacts.legs() if contacts is not None else set()
         except AttributeError:  # pragma: no cover - a state without a contact set
             return False
+        if len(held) >= 2:
+            return True
+        poses, i = self._state.poses, self._i
+        return any(abs(np.degrees(float(poses[f"{joint}_{c}"][i]))) > WHOLE_BODY_BEND_DEG
+                   for c in held for joint in ("hip_flexion", "knee_flexion"))
 
     def focus_points(self, *, sample: int = 1) -> np.ndarray:
         """What the camera fits, room frame ``(N, 3)`` metres: the pelvis and spine, the moving
@@ -506,7 +518,7 @@ class HipScene:
             pts.append(self.markers.points())
         if self._labels_shown(self._view_vectors(self.view)["direction"]):
             pts.append(self.side_labels.points())
-        if whole and self.style.show_trunk_outline:
+        if whole and self.style.show_trunk_outline and self.trunk_outline.actors[0].GetVisibility():
             pts.append(self.trunk_outline.points())
         out = np.concatenate(pts) if pts else np.zeros((0, 3))
         return out if len(out) else np.array([[-0.2, -0.9, -0.2], [0.2, 0.2, 0.2]])
@@ -540,6 +552,12 @@ class HipScene:
         """
         preset = self._view_vectors(name)
         self.view = name
+        # looking down (or up) the trunk, the rib cage would stand between the camera and the
+        # pelvis: it is left out of that view
+        axis = self.trunk_outline.T[:3, 1] if getattr(self.trunk_outline, "T", None) is not None else None
+        along = axis is not None and abs(float(np.dot(axis, preset["direction"]))) > np.cos(np.radians(35.0))
+        for actor in self.trunk_outline.actors:
+            actor.SetVisibility(self.style.show_trunk_outline and not along)
         w, h = self._window_size()
         pts = self.focus_points()
         d, up = np.asarray(preset["direction"], float), np.asarray(preset["up"], float)
