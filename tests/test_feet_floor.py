@@ -329,10 +329,13 @@ def test_scenes_start_in_room_views(scene):
 
 @pytest.mark.parametrize("posture", ["standing", "supine", "side_lying", "quadruped", "tall_kneeling", "half_kneeling"])
 def test_room_views_frame_the_whole_body_with_a_small_margin(scene, model, posture):
-    # what the camera fits: the pelvis and the moving leg, the whole body when both legs rest
+    # what the camera fits: the pelvis and the moving leg, the whole body when both legs rest or a
+    # leg that holds the body bends (on hands and one knee, a single-leg squat)
     state = hipviz.evaluate(model, {}, posture=posture)
     scene.update(state)
-    assert scene.whole_body() == (state.contacts.legs() >= {"r", "l"})
+    held = state.contacts.legs()
+    bent = any(abs(np.degrees(state.poses[f"{j}_{c}"][0])) > 15 for c in held for j in ("hip_flexion", "knee_flexion"))
+    assert scene.whole_body() == (held >= {"r", "l"} or bent)
     w, h = SIZE
     for view in VIEWS:
         scene.set_view(view)

@@ -225,9 +225,10 @@ def place_on_floor(model, poses: PoseBatch, posture, cs: ContactSet, *, named: I
             pending[sel[better]] = False
             if not pending.any():
                 break
-        # converged: steps under a micrometre (microradian), or no step lowers the cost;
+        # converged: steps under 10 micrometres (microradians), far below what shows or matters, or
+        # no step lowers the cost;
         # the answer then does not depend on where the search started
-        done = ((np.abs(step).max(axis=1) < 1e-6) & ~pending) | (lam[todo] > 1e8)
+        done = ((np.abs(step).max(axis=1) < 1e-5) & ~pending) | (lam[todo] > 1e8)
         todo = todo[~done]
         if todo.size == 0:
             break
