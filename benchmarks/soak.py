@@ -61,7 +61,7 @@ class Trace:
             self.points.append((i, rss_mb()))
 
 
-def _report(name: str, n_done: int, n_asked: int, t0: float, mem0: float, times: list[float], unit: str,
+def _report(name: str, n_done: int, n_asked: int, t0: float, mem0: float, times, unit: str,
             trace: Trace | None = None) -> None:
     gc.collect()
     mem1 = rss_mb()
@@ -87,19 +87,20 @@ def part_evals(n: int, budget: float) -> None:
         hipviz.evaluate(model, _pose(i), movement="flexion")
     gc.collect()
     mem0 = rss_mb()
-    times = []
+    import numpy as np
+    times = np.empty(n)  # preallocated: a growing list of floats would itself add ~3 MB per 100,000
     trace = Trace(n)
     t0 = time.perf_counter()
     done = 0
     for i in range(n):
         t = time.perf_counter()
         hipviz.evaluate(model, _pose(200 + i), movement="flexion")
-        times.append(time.perf_counter() - t)
+        times[done] = time.perf_counter() - t
         done += 1
         trace(done)
         if time.perf_counter() - t0 > budget:
             break
-    _report("evaluations (one pose each, paths and activation)", done, n, t0, mem0, times, "evaluations", trace)
+    _report("evaluations (one pose each, paths and activation)", done, n, t0, mem0, times[:done], "evaluations", trace)
 
 
 def part_window(n: int, budget: float) -> None:
@@ -131,20 +132,21 @@ def part_window(n: int, budget: float) -> None:
         step(i)
     gc.collect()
     mem0 = rss_mb()
-    times = []
+    import numpy as np
+    times = np.empty(n)  # preallocated: a growing list of floats would itself add ~3 MB per 100,000
     trace = Trace(n)
     t0 = time.perf_counter()
     done = 0
     for i in range(201, 201 + n):
         t = time.perf_counter()
         step(i)
-        times.append(time.perf_counter() - t)
+        times[done] = time.perf_counter() - t
         done += 1
         trace(done)
         if time.perf_counter() - t0 > budget:
             break
     _report("window updates (slider step -> evaluate -> draw -> paint; panels every 10th)", done, n, t0, mem0,
-            times, "updates", trace)
+            times[:done], "updates", trace)
     win.close()
 
 
@@ -158,7 +160,8 @@ def part_renders(n: int, budget: float) -> None:
         render_png(hipviz.evaluate(model, _pose(i)), out, size=(320, 200))
     gc.collect()
     mem0 = rss_mb()
-    times = []
+    import numpy as np
+    times = np.empty(n)  # preallocated: a growing list of floats would itself add ~3 MB per 100,000
     trace = Trace(n)
     t0 = time.perf_counter()
     done = 0
@@ -166,13 +169,13 @@ def part_renders(n: int, budget: float) -> None:
         state = hipviz.evaluate(model, _pose(10 + 7 * i), movement="flexion" if i % 2 else None)
         t = time.perf_counter()
         render_png(state, out, size=(320, 200))
-        times.append(time.perf_counter() - t)
+        times[done] = time.perf_counter() - t
         done += 1
         trace(done)
         if time.perf_counter() - t0 > budget:
             break
     os.remove(out)
-    _report("off-screen renders (render_png, 320 x 200, a new scene each)", done, n, t0, mem0, times, "renders",
+    _report("off-screen renders (render_png, 320 x 200, a new scene each)", done, n, t0, mem0, times[:done], "renders",
             trace)
 
 

@@ -27,29 +27,30 @@ def main() -> None:
     p.add_argument("--out", default=str(ROOT / "docs" / "images"))
     a = p.parse_args()
     env = dict(os.environ)
-    proc = None
-    if not env.get("DISPLAY"):
-        sys.path.insert(0, str(ROOT))
-        from hipviz.app.display import start_xvfb
-
-        proc, env["DISPLAY"] = start_xvfb("1920x1080x24")
     env["QT_QPA_PLATFORM"] = "xcb"
-    try:
-        for width, size in SIZES.items():
-            for mode in ("normal", "projector"):
-                for bg, flag in (("light", "white"), ("dark", "dark")):
-                    for subject, args in SUBJECTS.items():
-                        name = f"window_{width}_{mode}_{bg}_{subject}.png"
-                        if a.only not in name:
-                            continue
-                        cmd = [sys.executable, "-m", "hipviz", "--screenshot", str(Path(a.out) / name), "--overwrite",
-                               "--size", size, "--background", flag, *args]
-                        if mode == "projector":
-                            cmd.append("--presentation")
+    private = not env.get("DISPLAY")  # a private Xvfb per picture: it quits with its one client
+    sys.path.insert(0, str(ROOT))
+    from hipviz.app.display import start_xvfb
+
+    for width, size in SIZES.items():
+        for mode in ("normal", "projector"):
+            for bg, flag in (("light", "white"), ("dark", "dark")):
+                for subject, args in SUBJECTS.items():
+                    name = f"window_{width}_{mode}_{bg}_{subject}.png"
+                    if a.only not in name:
+                        continue
+                    cmd = [sys.executable, "-m", "hipviz", "--screenshot", str(Path(a.out) / name), "--overwrite",
+                           "--size", size, "--background", flag, *args]
+                    if mode == "projector":
+                        cmd.append("--presentation")
+                    proc = None
+                    if private:
+                        proc, env["DISPLAY"] = start_xvfb("1920x1080x24")
+                    try:
                         subprocess.run(cmd, env=env, check=True, cwd=ROOT)
-    finally:
-        if proc is not None:
-            proc.terminate()
+                    finally:
+                        if proc is not None:
+                            proc.terminate()
 
 
 if __name__ == "__main__":

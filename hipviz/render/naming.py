@@ -37,14 +37,17 @@ def lit_bundles(activation, order, threshold: float, shown=None) -> dict[tuple[s
 
 
 def named_muscles(lit: dict, highlighted, count: int, shown_muscle=None) -> list[tuple[str, str]]:
-    """``[(side, muscle_id)]`` to name: every highlighted muscle (the most active first), then
-    the most active working muscles, up to ``count`` names in all; none when ``count`` is 0.
+    """``[(side, muscle_id)]`` to name: with muscles highlighted, every highlighted one (the most
+    active first) and no other (the others are drawn faded); otherwise the most active working
+    muscles, up to ``count`` names; none when ``count`` is 0.
 
     Examples
     --------
     >>> lit = {("r", "iliopsoas", "psoas"): 0.3, ("r", "sartorius", "main"): 0.1, ("l", "gluteus_medius", "main"): 0.5}
     >>> named_muscles(lit, {("r", "sartorius")}, 2)
-    [('r', 'sartorius'), ('l', 'gluteus_medius')]
+    [('r', 'sartorius')]
+    >>> named_muscles(lit, set(), 2)
+    [('l', 'gluteus_medius'), ('r', 'iliopsoas')]
     """
     if count <= 0:
         return []
@@ -54,6 +57,8 @@ def named_muscles(lit: dict, highlighted, count: int, shown_muscle=None) -> list
     hl = [m for m in sorted(highlighted, key=lambda m: (-best.get(m, 0.0), m))
           if shown_muscle is None or shown_muscle(m)]
     out = list(hl)
+    if out:
+        return out
     for m in sorted(best, key=lambda m: -best[m]):
         if len(out) >= count:
             break

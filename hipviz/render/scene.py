@@ -232,9 +232,9 @@ class HipScene:
         return colouring.SHARE_THRESHOLD if self.style.colour == "share" else colouring.EFFORT_THRESHOLD
 
     def labelled_muscles(self, *, candidates: bool = False) -> list[tuple[str, str]]:
-        """``[(side, muscle_id)]`` to name: the highlighted muscles (all of them), then the most
-        active shown muscles (by the colouring's number, most active first) up to
-        ``style.label_count`` names in all; none when ``label_count`` is 0. Each frame names the
+        """``[(side, muscle_id)]`` to name: the highlighted muscles (all of them, and no other: the
+        others are drawn faded), else the most active shown muscles (by the colouring's number,
+        most active first) up to ``style.label_count``; none when ``label_count`` is 0. Each frame names the
         first of them whose muscle is in the picture (``muscle_labels.placed``); ``candidates``
         gives every working muscle in that order, from which the frame takes its names.
         """
@@ -244,7 +244,14 @@ class HipScene:
         lit = naming.lit_bundles(self._activation, m.order, self._threshold(), m.is_shown)
         shown = lambda sel: any(m.is_shown(k) for k in m.keys_of(*sel))  # noqa: E731
         count = len(m.bundles) if candidates else self.style.label_count
-        return naming.named_muscles(lit, m.highlighted, count, shown)
+        moving = getattr(self._state, "side", None)
+        if m.highlighted or moving is None or self.whole_body():
+            return naming.named_muscles(lit, m.highlighted, count, shown)
+        # one leg moves: its muscles are named first ("which muscles move the thigh this way"),
+        # then the standing leg's and the trunk's
+        first = naming.named_muscles({k: v for k, v in lit.items() if k[0] == moving}, set(), count, shown)
+        rest = naming.named_muscles({k: v for k, v in lit.items() if k[0] != moving}, set(), count, shown)
+        return (first + rest)[:count]
 
     def _label_anchor(self, side: str, mid: str, vals: dict | None = None) -> np.ndarray | None:
         """The middle of the muscle's most active (else longest) shown bundle, room frame
