@@ -9,8 +9,8 @@ costs the 3D render plus a copy of the view's pixels only (measured in
 ``benchmarks/bench_window.py``: see the README's *Speed* section).
 
 :class:`RasterInteractor` is also the small plotter :class:`~hipviz.render.HipScene` needs
-(``renderer``, ``ren_win``, ``add_actor``, ``set_background``, anti-aliasing, ``window_size``),
-built on VTK alone: not importing ``pyvista.plotting`` (and matplotlib with it) keeps ~70 MB out
+(:class:`~hipviz.render.vtkplotter.PlotterMixin`: ``renderer``, ``ren_win``, ``add_actor``,
+``set_background``, anti-aliasing, ``window_size``), built on VTK alone: not importing ``pyvista.plotting`` (and matplotlib with it) keeps ~70 MB out
 of the window's memory. The mouse turns the camera as in pyvista (trackball: left-drag turns,
 Shift+left or middle pans, right-drag zooms). Like a ``QOpenGLWidget`` it has ``paintGL`` (one
 frame, called from ``paintEvent``, so it can be wrapped to time frames) and
@@ -25,10 +25,12 @@ from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ..render.vtkplotter import PlotterMixin
+
 __all__ = ["RasterInteractor"]
 
 
-class RasterInteractor(QWidget):
+class RasterInteractor(PlotterMixin, QWidget):
     """A widget showing the frames of an off-screen pyvista plotter, with mouse interaction.
 
     Parameters
@@ -71,50 +73,6 @@ class RasterInteractor(QWidget):
         self.last_render_ms = self.last_readback_ms = 0.0
         #: processor time of the last render, all threads (the software renderer's too), ms
         self.last_render_cpu_ms = 0.0
-
-    # -- the plotter interface HipScene uses ---------------------------------------------------
-    @property
-    def renderers(self) -> list:
-        return [self.renderer]
-
-    def add_actor(self, actor, *, reset_camera: bool = False, name: str | None = None, pickable: bool = True,
-                  render: bool = False, **_ignored):
-        """Add a VTK actor (replacing an earlier one of the same ``name``); returns it."""
-        if name is not None and name in self._named:
-            self.renderer.RemoveActor(self._named[name])
-        if name is not None:
-            self._named[name] = actor
-        actor.SetPickable(bool(pickable))
-        self.renderer.AddActor(actor)
-        if reset_camera:
-            self.renderer.ResetCamera()
-        if render:
-            self.update()
-        return actor
-
-    def set_background(self, color, **_ignored) -> None:
-        """Background colour, RGB 0..1."""
-        self.renderer.SetBackground(*(float(c) for c in color[:3]))
-
-    def enable_anti_aliasing(self, aa_type: str = "msaa", *, multi_samples: int = 4, **_ignored) -> None:
-        """``"msaa"`` (multisampling), ``"fxaa"`` or ``"ssaa"`` (drawn as 8x multisampling here)."""
-        if aa_type == "fxaa":
-            self.renderer.SetUseFXAA(True)
-        else:
-            self.ren_win.SetMultiSamples(int(multi_samples) if aa_type == "msaa" else 8)
-
-    def disable_anti_aliasing(self) -> None:
-        self.ren_win.SetMultiSamples(0)
-        self.renderer.SetUseFXAA(False)
-
-    @property
-    def window_size(self) -> tuple[int, int]:
-        w, h = self.ren_win.GetSize()
-        return int(w), int(h)
-
-    @window_size.setter
-    def window_size(self, size) -> None:
-        self.ren_win.SetSize(int(size[0]), int(size[1]))
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return QSize(400, 400)
