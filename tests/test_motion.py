@@ -5,7 +5,6 @@ The files in tests/data are written by tests/data/make_motions.py (a synthetic g
 """
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -134,7 +133,7 @@ def test_opensim4_state_paths_and_windows_line_ends(tmp_path):
     assert m.ignored == ("/jointset/hip_r/hip_flexion_r/speed",)
 
 
-def test_100000_rows_load_well_under_a_second(tmp_path):
+def test_a_100000_row_motion_file_loads(tmp_path):
     n = 100_000
     names = ["pelvis_tilt", "pelvis_list", "pelvis_rotation", "pelvis_tx", "pelvis_ty", "pelvis_tz",
              *(f"{c}_{s}" for s in "rl" for c in ("hip_flexion", "hip_adduction", "hip_rotation", "knee_angle",
@@ -146,11 +145,8 @@ def test_100000_rows_load_well_under_a_second(tmp_path):
     f = tmp_path / "long.mot"
     f.write_text(f"long\nversion=1\nnRows={n}\nnColumns={len(names) + 1}\ninDegrees=yes\nendheader\n"
                  + "\t".join(["time", *names]) + "\n" + body)
-    start = time.perf_counter()
-    m = read_motion(f)
-    took = time.perf_counter() - start
+    m = read_motion(f)  # how fast: benchmarks/bench_export.py (no timed assertions in tests)
     assert m.n_frames == n and m.duration_s == pytest.approx((n - 1) / 100)
-    assert took < 1.0, f"{n} rows took {took:.2f} s"
 
 
 def test_resample_keeps_the_motion():

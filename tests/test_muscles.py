@@ -152,9 +152,10 @@ def test_left_and_right_give_identical_numbers_and_mirrored_paths(model):
     np.testing.assert_allclose(r.muscles["r"].moment_arm, l.muscles["l"].moment_arm, atol=1e-9)
     np.testing.assert_allclose(r.muscles["r"].length, l.muscles["l"].length, atol=1e-9)
     # paths are drawn where the body stands in the room, placed on its standing foot by an
-    # iterative solver converged to 0.1 micrometre: mirror images to a micrometre
+    # iterative solver that stops at 10 micrometre steps (and may start from an earlier answer):
+    # mirror images to a tenth of a millimetre
     for pr, pl in zip(r.muscles["r"].paths, l.muscles["l"].paths):
-        np.testing.assert_allclose(pr * [1, 1, -1], pl, atol=1e-6)
+        np.testing.assert_allclose(pr * [1, 1, -1], pl, atol=1e-4)
 
 
 def test_paths_stay_outside_their_wrapping_obstacles(model):
