@@ -7,6 +7,8 @@ Both answers must agree to 1e-6, and the moments must balance whenever the muscl
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from scipy.optimize import lsq_linear
@@ -185,3 +187,15 @@ def test_dense_sweep_balances_every_coordinate_at_the_optimum(model, posture, mo
     # the corners of the range (e.g. extended, abducted 30 and turned out 40 deg) are where
     # no muscle has the leverage; most of the range balances exactly
     assert balanced_total / poses_total > 0.6, balanced_total / poses_total
+
+
+def test_a_problem_that_breaks_scipys_bvls_still_gets_the_optimum(recwarn):
+    """A nearly degenerate pose (recorded from the model: the standing leg, pelvis free) makes
+    scipy's bvls divide by zero and return NaN; the fallback must then answer with another method,
+    without a warning reaching the user, and the answer must meet the optimality conditions."""
+    data = np.load(Path(__file__).parent / "data" / "bvls_nan_problem.npz")
+    A, tau, cost = data["A"][None], data["tau"][None], data["cost"]
+    a, info = solve_activations(A, tau, cost=cost, return_info=True)
+    assert np.all(np.isfinite(a)) and np.all((a >= 0) & (a <= 1))
+    assert info.fallback[0] and kkt_residual(a, A, tau, cost=cost)[0] < 1e-6
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

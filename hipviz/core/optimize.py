@@ -148,9 +148,14 @@ def _scipy_solve(A, tau, c, weight):
     m, B = A.shape
     M = np.vstack([np.diag(np.sqrt(c)), np.sqrt(weight) * A])
     b = np.concatenate([np.zeros(B), np.sqrt(weight) * tau])
-    # bvls stops after B iterations by default, which is not always enough: allow plenty
-    res = lsq_linear(M, b, bounds=(0.0, 1.0), method="bvls", tol=1e-14, max_iter=50 * (B + m))
-    a = np.clip(res.x, 0.0, 1.0)
+    # bvls stops after B iterations by default, which is not always enough: allow plenty. On a
+    # few nearly degenerate problems it divides by zero and returns NaN: then the trust-region
+    # method answers (slower, equally exact here)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        res = lsq_linear(M, b, bounds=(0.0, 1.0), method="bvls", tol=1e-14, max_iter=50 * (B + m))
+    if res.status <= 0 or not np.all(np.isfinite(res.x)):
+        res = lsq_linear(M, b, bounds=(0.0, 1.0), method="trf", tol=1e-13, lsmr_tol="auto", max_iter=2000)
+    a = np.clip(np.nan_to_num(res.x, nan=0.0), 0.0, 1.0)
     a[a < 1e-12] = 0.0           # exactly on the bounds, as the optimality check expects
     a[a > 1.0 - 1e-12] = 1.0
     return a
