@@ -7,7 +7,7 @@ import numpy as np
 
 from .activation import load_segments, movement_direction
 from .compensation import compensate
-from .contacts import PLACEMENT_TOLERANCE_M, closes_chain, contact_points, resolve_contacts
+from .contacts import PLACEMENT_TOLERANCE_M, resolve_contacts
 from .placement import place_on_floor
 from .force_length import force_length_factor
 from .kinematics import segment_transforms
@@ -106,31 +106,11 @@ def _auto_direction(poses: PoseBatch, c: str) -> np.ndarray:
     return np.where(norm > 1e-9, d / np.maximum(norm, 1e-12), 0.0)
 
 
-def contact_heights(model: Model, poses: PoseBatch, post, cs) -> np.ndarray:
-    """Room heights (n, k) of the contact points."""
-    return contact_points(segment_transforms(model.joints, poses, post.rotation), cs)[:, :, 1]
-
-
 def _place(model: Model, poses: PoseBatch, post, cs, named: set, s: str, lock_pelvis: bool, segs):
-    """Place the body on its contacts; returns the placed poses and the contacts' heights.
-
-    With the pelvis locked and the moving leg off the floor, the moving leg does not move the
-    body: it is placed as if that leg were at the posture's starting angles, so the pelvis
-    (and both ASIS) stay exactly where they are while the hip alone moves.
-    """
-    moving = [f"{b}_{s}" for b in ("hip_flexion", "hip_adduction", "hip_rotation", "knee_flexion",
-                                  "ankle_angle", "subtalar_angle")]
-    hold_still = False
-    request = poses
-    if hold_still:
-        start = make_poses({}, defaults=post.pose, ranges=model.ranges)
-        request = poses.with_values(**{c: np.broadcast_to(start[c], (poses.n,)) for c in moving})
-    placed, info = place_on_floor(model, request, post, cs, named=named - set(moving) if hold_still else named,
-                                  side=s, lock_pelvis=lock_pelvis, segments=segs)
-    if hold_still:
-        placed = placed.with_values(**{c: poses[c] for c in moving})
-    heights = info["residual_m"] if not hold_still else contact_heights(model, placed, post, cs)
-    return placed, heights
+    """Place the body on its contacts; returns the placed poses and the contacts' heights."""
+    placed, info = place_on_floor(model, poses, post, cs, named=named, side=s, lock_pelvis=lock_pelvis,
+                                  segments=segs)
+    return placed, info["residual_m"]
 
 
 def _report_floor(state: State, heights: np.ndarray) -> None:
