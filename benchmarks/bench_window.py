@@ -24,16 +24,12 @@ import subprocess
 import sys
 import time
 
+from _timing import rss_mb  # also puts the checkout on sys.path
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
 
-def rss_mb() -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 HEAVY = ("matplotlib", "trimesh", "scipy", "pyvista", "pyvista.plotting", "pyvistaqt")

@@ -28,17 +28,12 @@ import sys
 import tempfile
 import time
 
+from _timing import rss_mb  # also puts the checkout on sys.path
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
 
-def rss_mb() -> float:
-    """Resident set size of this process now, MB."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def _pose(i: int) -> dict:
@@ -79,28 +74,37 @@ def _report(name: str, n_done: int, n_asked: int, t0: float, mem0: float, times,
     sys.stdout.flush()
 
 
+def _soak(name: str, unit: str, n: int, budget: float, update, prepare=None) -> None:
+    """Time ``n`` calls of ``update`` (its argument: ``prepare(i)``, untimed, else ``i``), watching
+    memory from here on, and print the report; stop early at ``budget`` seconds."""
+    import numpy as np
+
+    gc.collect()
+    mem0 = rss_mb()
+    times = np.empty(n)  # preallocated: a growing list of floats would itself add ~3 MB per 100,000
+    trace = Trace(n)
+    t0 = time.perf_counter()
+    done = 0
+    for i in range(n):
+        arg = prepare(i) if prepare is not None else i
+        t = time.perf_counter()
+        update(arg)
+        times[done] = time.perf_counter() - t
+        done += 1
+        trace(done)
+        if time.perf_counter() - t0 > budget:
+            break
+    _report(name, done, n, t0, mem0, times[:done], unit, trace)
+
+
 def part_evals(n: int, budget: float) -> None:
     sys.path.insert(0, ROOT)
     import hipviz
     model = hipviz.load_model()
     for i in range(200):  # warm-up: caches, force-length ranges, first-call costs
         hipviz.evaluate(model, _pose(i), movement="flexion")
-    gc.collect()
-    mem0 = rss_mb()
-    import numpy as np
-    times = np.empty(n)  # preallocated: a growing list of floats would itself add ~3 MB per 100,000
-    trace = Trace(n)
-    t0 = time.perf_counter()
-    done = 0
-    for i in range(n):
-        t = time.perf_counter()
-        hipviz.evaluate(model, _pose(200 + i), movement="flexion")
-        times[done] = time.perf_counter() - t
-        done += 1
-        trace(done)
-        if time.perf_counter() - t0 > budget:
-            break
-    _report("evaluations (one pose each, paths and activation)", done, n, t0, mem0, times[:done], "evaluations", trace)
+    _soak("evaluations (one pose each, paths and activation)", "evaluations", n, budget,
+          lambda i: hipviz.evaluate(model, _pose(200 + i), movement="flexion"))
 
 
 def part_window(n: int, budget: float) -> None:
@@ -130,23 +134,8 @@ def part_window(n: int, budget: float) -> None:
 
     for i in range(1, 201):
         step(i)
-    gc.collect()
-    mem0 = rss_mb()
-    import numpy as np
-    times = np.empty(n)  # preallocated: a growing list of floats would itself add ~3 MB per 100,000
-    trace = Trace(n)
-    t0 = time.perf_counter()
-    done = 0
-    for i in range(201, 201 + n):
-        t = time.perf_counter()
-        step(i)
-        times[done] = time.perf_counter() - t
-        done += 1
-        trace(done)
-        if time.perf_counter() - t0 > budget:
-            break
-    _report("window updates (slider step -> evaluate -> draw -> paint; panels every 10th)", done, n, t0, mem0,
-            times[:done], "updates", trace)
+    _soak("window updates (slider step -> evaluate -> draw -> paint; panels every 10th)", "updates", n, budget,
+          lambda i: step(201 + i))
     win.close()
 
 
@@ -158,25 +147,10 @@ def part_renders(n: int, budget: float) -> None:
     out = os.path.join(tempfile.mkdtemp(prefix="hipviz-soak-"), "soak.png")
     for i in range(10):
         render_png(hipviz.evaluate(model, _pose(i)), out, size=(320, 200))
-    gc.collect()
-    mem0 = rss_mb()
-    import numpy as np
-    times = np.empty(n)  # preallocated: a growing list of floats would itself add ~3 MB per 100,000
-    trace = Trace(n)
-    t0 = time.perf_counter()
-    done = 0
-    for i in range(n):
-        state = hipviz.evaluate(model, _pose(10 + 7 * i), movement="flexion" if i % 2 else None)
-        t = time.perf_counter()
-        render_png(state, out, size=(320, 200))
-        times[done] = time.perf_counter() - t
-        done += 1
-        trace(done)
-        if time.perf_counter() - t0 > budget:
-            break
+    _soak("off-screen renders (render_png, 320 x 200, a new scene each)", "renders", n, budget,
+          lambda state: render_png(state, out, size=(320, 200)),
+          prepare=lambda i: hipviz.evaluate(model, _pose(10 + 7 * i), movement="flexion" if i % 2 else None))
     os.remove(out)
-    _report("off-screen renders (render_png, 320 x 200, a new scene each)", done, n, t0, mem0, times[:done], "renders",
-            trace)
 
 
 def main() -> None:
