@@ -10,19 +10,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import colors, colouring, naming
+from . import colors, colouring
 from .bones import load_bone_mesh, make_bone_actor, set_matrix, style_bone
 from .floor import Floor, floor_height
 from .spine import lumbar_spine_mesh
-from .geometry import fit_camera
-from .labels import MuscleLabels, SideLabels, project
+from .labels import MuscleLabels, SideLabels
 from .markers import PELVIS_THRESHOLD_DEG, AsisMarkers, neutral_ring_color, pelvis_moved
 from .muscles import BundleKey, MuscleLayer
 from .overlay import LegendEntry, Overlay
+from .scene_camera import SceneCamera
+from .scene_names import MuscleNaming
 from .polydata import points_of
 from .style import RenderStyle
 from .trunk_outline import TrunkOutline
-from .views import VIEW_ANGLE_DEG, view_preset
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyvista
@@ -35,9 +35,6 @@ _FEET = ("foot_r", "foot_l")
 #: Actor name -> segment whose transform poses it.
 _SEGMENT = {"pelvis": "pelvis", "femur_r": "femur_r", "femur_l": "femur_l", "tibia_r": "tibia_r",
             "tibia_l": "tibia_l", "foot_r": "foot_r", "foot_l": "foot_l", "spine": "trunk"}
-#: A leg that holds the body and bends more than this at the hip or knee is part of the exercise:
-#: the camera fits the whole body (:meth:`HipScene.whole_body`).
-WHOLE_BODY_BEND_DEG = 15.0
 #: Every n-th bone vertex is enough to size the floor and find the lowest point.
 _FLOOR_SAMPLE = 7
 
@@ -49,7 +46,7 @@ def _side(side: str) -> str:
         raise ValueError(f"side must be 'right'/'r' or 'left'/'l', not {side!r}") from None
 
 
-class HipScene:
+class HipScene(SceneCamera, MuscleNaming):
     """Bones, feet, muscles, landmarks and the floor of one model, drawn on a pyvista plotter.
 
     Parameters
@@ -227,70 +224,6 @@ class HipScene:
         self.muscles.apply_visibility()
         self._update_labels()
 
-    # -- names on the lit muscles ----------------------------------------------------------
-    def _threshold(self) -> float:
-        return colouring.SHARE_THRESHOLD if self.style.colour == "share" else colouring.EFFORT_THRESHOLD
-
-    def labelled_muscles(self, *, candidates: bool = False) -> list[tuple[str, str]]:
-        """``[(side, muscle_id)]`` to name: the highlighted muscles (all of them, and no other: the
-        others are drawn faded), else the most active shown muscles (by the colouring's number,
-        most active first) up to ``style.label_count``; none when ``label_count`` is 0. Each frame names the
-        first of them whose muscle is in the picture (``muscle_labels.placed``); ``candidates``
-        gives every working muscle in that order, from which the frame takes its names.
-        """
-        m = self.muscles
-        if self.style.label_count <= 0:
-            return []
-        lit = naming.lit_bundles(self._activation, m.order, self._threshold(), m.is_shown)
-        shown = lambda sel: any(m.is_shown(k) for k in m.keys_of(*sel))  # noqa: E731
-        count = len(m.bundles) if candidates else self.style.label_count
-        moving = getattr(self._state, "side", None)
-        if m.highlighted or moving is None or self.whole_body():
-            return naming.named_muscles(lit, m.highlighted, count, shown)
-        # one leg moves: its muscles are named first ("which muscles move the thigh this way"),
-        # then the standing leg's and the trunk's
-        first = naming.named_muscles({k: v for k, v in lit.items() if k[0] == moving}, set(), count, shown)
-        rest = naming.named_muscles({k: v for k, v in lit.items() if k[0] != moving}, set(), count, shown)
-        return (first + rest)[:count]
-
-    def _label_anchor(self, side: str, mid: str, vals: dict | None = None) -> np.ndarray | None:
-        """The middle of the muscle's most active (else longest) shown bundle, room frame
-        (``vals``: :func:`naming.lit_bundles` with no threshold, if the caller has it)."""
-        key = self._anchor_bundle(side, mid, vals)
-        if key is None:
-            return None
-        return naming.path_middle(self.muscles._paths[key])
-
-    def _anchor_bundle(self, side: str, mid: str, vals: dict | None = None):
-        """The muscle's most active (else longest) shown bundle, or None."""
-        keys = [k for k in self.muscles.keys_of(side, mid) if self.muscles.is_shown(k)]
-        if not keys:
-            return None
-        if vals is None:
-            vals = naming.lit_bundles(self._activation, self.muscles.order, -1.0)
-        return max(keys, key=lambda k: (vals.get(k, 0.0), len(self.muscles._paths[k])))
-
-    def _update_labels(self) -> None:
-        moving = getattr(self._state, "side", None)
-        items = []
-        chosen = self.labelled_muscles(candidates=True)
-        n_highlighted = sum(1 for m in chosen if m in self.muscles.highlighted)
-        vals = naming.lit_bundles(self._activation, self.muscles.order, -1.0) if chosen else {}
-        found = [(side, mid, self._anchor_bundle(side, mid, vals)) for side, mid in chosen]
-        found = [(side, mid, key) for side, mid, key in found if key is not None]
-        anchors = naming.path_middles([self.muscles._paths[key] for _, _, key in found])
-        count = max(self.style.label_count, n_highlighted) if self.style.label_count > 0 else 0
-        # the moving side goes unnamed unless the other side is named too (then both are)
-        both = moving is not None and any(side != moving for side, _, _ in found[:count])
-        for (side, mid, _), anchor in zip(found, anchors):
-            name = self._names.get(mid, mid)
-            if moving is not None and (side != moving or both):
-                name += " (left)" if side == "l" else " (right)"
-            keys = self.muscles.keys_of(side, mid)
-            rgb = self.muscles.color(max(keys, key=lambda k: self.muscles.radius(k)))
-            items.append((name, anchor, rgb))
-        self.muscle_labels.set_items(items, count)
-
     # -- muscles -------------------------------------------------------------------------
     def _check_muscle(self, muscle_id: str) -> None:
         if muscle_id not in self.muscles.visible_muscles:
@@ -427,200 +360,7 @@ class HipScene:
                                color=self.style.text_rgb)
         self.place_muscle_labels((w, h), (x0, x1, y0, y1))
 
-    def label_font_px(self, height: int) -> int:
-        """Height in pixels of the muscle names in a ``height``-pixel-high picture."""
-        return max(12, int(round(self.style.label_scale * self.overlay.font_px(height))))
-
-    def body_box(self) -> tuple[float, float, float, float] | None:
-        """The box ``(x0, y0, x1, y1)`` of :meth:`focus_points` on screen now, display pixels."""
-        pts = self.focus_points(sample=5)
-        if not len(pts):
-            return None
-        xy = project(self.renderer, pts)[:, :2]
-        return float(xy[:, 0].min()), float(xy[:, 1].min()), float(xy[:, 0].max()), float(xy[:, 1].max())
-
-    def label_areas(self, size, free) -> tuple[tuple, tuple]:
-        """Where names may go, display pixels: the free part of the picture, and for the
-        right-hand column that part widened to the picture's edge below the legend."""
-        w, h = size
-        x0, x1, y0, y1 = free
-        margin = 0.5 * self.overlay.font_px(h)
-        area = ((x0 + 1) / 2 * w + margin, (y0 + 1) / 2 * h + margin, (x1 + 1) / 2 * w - margin, (y1 + 1) / 2 * h - margin)
-        box = self.overlay.legend_box
-        right = area if box is None else (area[0], area[1], w - margin, min(area[3], box[1] - margin))
-        if box is not None and right[3] - right[1] < 3 * self.label_font_px(h):
-            right = area  # no room under the legend
-        return area, right
-
-    def place_muscle_labels(self, size, free) -> None:
-        """Lay the muscle names out for the camera now (done before every render)."""
-        w, h = size
-        area, right = self.label_areas(size, free)
-        body = self.body_box() if self.muscle_labels.items else None
-        self.muscle_labels.visible = body is not None
-        self.muscle_labels.place(body=body or area, area=area, right_area=right, legend=self.overlay.legend_box,
-                                 font_px=self.label_font_px(h),
-                                 text_rgb=self.style.text_rgb, background_rgb=self.style.background_rgb)
-
-    # -- camera --------------------------------------------------------------------------
-    def scene_points(self) -> np.ndarray:
-        """Every visible bone vertex, muscle path point and marker in the room frame, ``(N, 3)`` metres.
-
-        The floor is not among them: the camera frames the body, the floor is scenery.
-        """
-        pts = [self.muscles.points()]
-        for bone, local in self._bone_points.items():
-            if self.bone_actors[bone].GetVisibility():
-                T = self._bone_T[bone]
-                pts.append(local @ T[:3, :3].T + T[:3, 3])
-        if self.style.show_landmarks:
-            pts.append(self.markers.points())
-        if self._labels_shown(self._view_vectors(self.view)["direction"]):
-            pts.append(self.side_labels.points())
-        out = np.concatenate(pts) if pts else np.zeros((0, 3))
-        return out if len(out) else np.array([[-0.2, -0.9, -0.2], [0.2, 0.2, 0.2]])
-
-    def whole_body(self) -> bool:
-        """True when both legs rest on the floor (kneeling, squatting ...), or a leg that holds
-        the body bends at the hip or knee (a single-leg squat or deadlift: the standing leg is
-        the exercise): then the camera fits the whole body; otherwise the pelvis and the
-        moving leg (standing on a straight leg, lifting the other)."""
-        contacts = getattr(self._state, "contacts", None)
-        try:
-            held = contacts.legs() if contacts is not None else set()
-        except AttributeError:  # pragma: no cover - a state without a contact set
-            return False
-        if len(held) >= 2:
-            return True
-        poses, i = self._state.poses, self._i
-        return any(abs(np.degrees(float(poses[f"{joint}_{c}"][i]))) > WHOLE_BODY_BEND_DEG
-                   for c in held for joint in ("hip_flexion", "knee_flexion"))
-
-    def focus_points(self, *, sample: int = 1) -> np.ndarray:
-        """What the camera fits, room frame ``(N, 3)`` metres: the pelvis and spine, the moving
-        leg's bones and muscles, the highlighted muscles, the ASIS markers and the R/L labels; in
-        a whole-body pose (:meth:`whole_body`) every visible bone, muscle and the trunk outline.
-        ``sample`` takes every n-th bone vertex."""
-        whole = self.whole_body()
-        moving = getattr(self._state, "side", "r") or "r"
-        legs = {"femur", "tibia", "foot"}
-        pts = []
-        for bone, local in self._bone_points.items():
-            if not self.bone_actors[bone].GetVisibility():
-                continue
-            name, _, side = bone.partition("_")
-            if not whole and name in legs and side != moving:
-                continue
-            T = self._bone_T[bone]
-            pts.append(local[::sample] @ T[:3, :3].T + T[:3, 3])
-        # the trunk muscles reach up to the ribs: they count when a lesson points at them (their
-        # lower ends, at the pelvis, are in the picture anyway)
-        for key, path in self.muscles._paths.items():
-            if not self.muscles.is_shown(key):
-                continue
-            trunk = self.muscles.bundles[key].group == "trunk"
-            if whole or (key[0] == moving and not trunk) or (key[0], key[1]) in self.muscles.highlighted:
-                pts.append(path)
-        if self.style.show_landmarks:
-            pts.append(self.markers.points())
-        if self._labels_shown(self._view_vectors(self.view)["direction"]):
-            pts.append(self.side_labels.points())
-        if whole and self.style.show_trunk_outline and self.trunk_outline.actors[0].GetVisibility():
-            pts.append(self.trunk_outline.points())
-        out = np.concatenate(pts) if pts else np.zeros((0, 3))
-        return out if len(out) else np.array([[-0.2, -0.9, -0.2], [0.2, 0.2, 0.2]])
-
-    def _view_vectors(self, name: str) -> dict[str, np.ndarray]:
-        """A preset's camera direction and up vector: in the room, or turned with the body's
-        posture when :attr:`anatomical_views` is on ("front" then faces the body's front
-        whether it stands or lies)."""
-        preset = view_preset(name)
-        turn = self.anatomical_views and self._state is not None
-        R = np.asarray(self._state.posture.rotation, float) if turn else np.eye(3)
-        return {"direction": R @ np.asarray(preset["direction"], float), "up": R @ np.asarray(preset["up"], float)}
-
-    def set_view(self, name: str) -> None:
-        """Point the camera from a preset direction and fit what matters into the picture.
-
-        Parameters
-        ----------
-        name : str
-            A key of :data:`hipviz.render.VIEWS`: ``front``, ``back``, ``left``, ``right``,
-            ``side`` (= right), ``top`` or ``oblique``. Presets are fixed in the room (a supine
-            body is seen lying, gravity down the picture); with :attr:`anatomical_views` on they
-            turn with the posture of the last state shown ("front" faces the body's front).
-
-        Notes
-        -----
-        :meth:`focus_points` (the pelvis and the moving leg, or the whole body when both legs
-        rest on the floor) are fitted into the part of the picture left free by the legend and
-        the caption, with a small margin; call again after a pose change to re-fit. A camera
-        already in parallel projection (``camera.SetParallelProjection(True)``) is fitted as such.
-        """
-        preset = self._view_vectors(name)
-        self.view = name
-        # looking down (or up) the trunk, the rib cage would stand between the camera and the
-        # pelvis: it is left out of that view
-        axis = self.trunk_outline.T[:3, 1] if getattr(self.trunk_outline, "T", None) is not None else None
-        along = axis is not None and abs(float(np.dot(axis, preset["direction"]))) > np.cos(np.radians(35.0))
-        for actor in self.trunk_outline.actors:
-            actor.SetVisibility(self.style.show_trunk_outline and not along)
-        w, h = self._window_size()
-        pts = self.focus_points()
-        d, up = np.asarray(preset["direction"], float), np.asarray(preset["up"], float)
-        right = np.cross(up, d)
-        up = np.cross(d, right)
-        ext_x, ext_y = np.ptp(pts @ right), np.ptp(pts @ up)
-        self.overlay.set_body_aspect(ext_x / ext_y if ext_y > 1e-6 else None)
-        x0, x1, y0, y1 = self._layout()
-        pad_x, pad_y = 0.03 * (x1 - x0), 0.03 * (y1 - y0)
-        target = [x0 + pad_x, x1 - pad_x, y0 + pad_y, y1 - pad_y]
-        camera = self.renderer.GetActiveCamera()
-        self._fit(camera, pts, preset, w / h, target)
-        # Names beside the body need room: if the body leaves none at its sides (nor above or
-        # below it), fit it again beside a column for the names, unless that shrinks it by
-        # more than 45 %.
-        box = self.body_box() if self.muscle_labels.items else None
-        if box is not None:
-            area, right = self.label_areas((w, h), (x0, x1, y0, y1))
-            need_w, need_h = self._label_width(h), 1.6 * self.label_font_px(h)
-            room_x = max(box[0] - area[0], right[2] - box[2])
-            room_y = max(box[1] - area[1], area[3] - box[3])
-            new_w = target[1] - target[0] - 2 * need_w / w
-            body_w = 2 * (box[2] - box[0]) / w
-            if room_x < need_w and room_y < need_h and new_w >= 0.55 * min(body_w, target[1] - target[0]):
-                target[1] -= 2 * need_w / w
-                self._fit(camera, pts, preset, w / h, target)
-        self.renderer.ResetCameraClippingRange()
-        try:
-            self.renderer.camera_set = True  # keep pyvista from resetting the camera on first render
-        except AttributeError:  # pragma: no cover - plain vtkRenderer
-            pass
-
-    def _fit(self, camera, pts, preset, aspect: float, target) -> None:
-        parallel = bool(camera.GetParallelProjection())
-        cam = fit_camera(pts, preset["direction"], preset["up"], view_angle=VIEW_ANGLE_DEG, aspect=aspect,
-                         target=tuple(target), parallel=parallel)
-        camera.SetViewAngle(VIEW_ANGLE_DEG)
-        if parallel:
-            camera.SetParallelScale(cam["parallel_scale"])
-        camera.SetFocalPoint(*cam["focal_point"])
-        camera.SetPosition(*cam["position"])
-        camera.SetViewUp(*cam["view_up"])
-
-    def _label_width(self, height: int) -> float:
-        """Pixels of the widest muscle name now (with its swatch and margins)."""
-        from vtkmodules.vtkRenderingCore import vtkTextProperty
-
-        f = self.label_font_px(height)
-        tp = vtkTextProperty()
-        tp.SetFontFamilyToArial()
-        tp.SetBold(True)
-        tp.SetFontSize(f)
-        labels = self.muscle_labels
-        widths = [Overlay._measure(tp, text, 72)[0] for text, _, _ in labels.items[:labels.count]]
-        return (max(widths) if widths else 0) + 1.9 * f
-
+    # -- the x-ray layer -------------------------------------------------------------------
     def _xray_renderer(self):
         """A renderer over the scene's (layer 1, same camera) holding the faint copy of the
         highlighted muscles: where bone hides them, they still show through."""
