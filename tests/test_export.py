@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import offscreen_render_problem
 import hipviz
 from hipviz.cli import main
 from hipviz.io.frames import LessonFrames, MotionFrames, frame_source
@@ -26,18 +27,7 @@ GAIT = DATA / "walk_gait2392.mot"
 LESSONS = shipped_scenes()
 
 
-def _can_render() -> str | None:
-    try:
-        pl = pv.Plotter(off_screen=True, window_size=(32, 32))
-        pl.add_mesh(pv.Sphere())
-        img = pl.screenshot(return_img=True)
-        pl.close()
-        return None if img is not None and img.shape[:2] == (32, 32) else "off-screen screenshot came back empty"
-    except Exception as exc:  # noqa: BLE001
-        return f"pyvista cannot render off-screen here: {exc}"
-
-
-_REASON = _can_render()
+_REASON = offscreen_render_problem()
 needs_gl = pytest.mark.skipif(_REASON is not None, reason=_REASON or "")
 
 

@@ -11,6 +11,7 @@ import sys
 import numpy as np
 import pytest
 
+from conftest import offscreen_render_problem
 import hipviz
 
 pv = pytest.importorskip("pyvista", reason="pyvista is not installed")
@@ -21,18 +22,7 @@ from hipviz.render import colors  # noqa: E402
 SIZE = (800, 500)
 
 
-def _can_render() -> str | None:
-    try:
-        pl = pv.Plotter(off_screen=True, window_size=(32, 32))
-        pl.add_mesh(pv.Sphere())
-        img = pl.screenshot(return_img=True)
-        pl.close()
-        return None if img is not None and img.shape[:2] == (32, 32) else "off-screen screenshot came back empty"
-    except Exception as exc:  # noqa: BLE001 - any failure means: no off-screen GL here
-        return f"pyvista cannot render off-screen here: {exc}"
-
-
-_REASON = _can_render()
+_REASON = offscreen_render_problem()
 pytestmark = pytest.mark.skipif(_REASON is not None, reason=_REASON or "")
 
 
