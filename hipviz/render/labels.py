@@ -412,7 +412,7 @@ class MuscleLabels:
         from vtkmodules.vtkCommonCore import vtkPoints
         from vtkmodules.vtkCommonDataModel import vtkCellArray
 
-        from .muscles import cell_array
+        from .polydata import cells as vtk_cells
 
         n = len(quads)
         pts = np.zeros((4 * n, 3))
@@ -424,7 +424,7 @@ class MuscleLabels:
         vp = vtkPoints()
         vp.SetData(numpy_to_vtk(pts, deep=True))
         poly.SetPoints(vp)
-        poly.SetPolys(cell_array(np.arange(4 * n).reshape(n, 4)) if n else vtkCellArray())
+        poly.SetPolys(vtk_cells(np.arange(4 * n).reshape(n, 4)) if n else vtkCellArray())
         scal = numpy_to_vtk(rgba, deep=True)
         scal.SetName("rgba")
         poly.GetCellData().SetScalars(scal)

@@ -17,16 +17,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
+from vtkmodules.util.numpy_support import numpy_to_vtk
 from vtkmodules.vtkCommonCore import vtkPoints
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
 from . import colors
 from .geometry import tube_faces, tube_point_count, tube_points
+from .polydata import cells as vtk_cells
 from .style import RenderStyle
 
-__all__ = ["MuscleLayer", "BundleKey", "cell_array", "tube_batch", "HALO_SCALE"]
+__all__ = ["MuscleLayer", "BundleKey", "HALO_SCALE"]
 
 BundleKey = tuple[str, str, str]  # (side "r"/"l", muscle_id, bundle_name)
 
@@ -34,51 +35,11 @@ BundleKey = tuple[str, str, str]  # (side "r"/"l", muscle_id, bundle_name)
 HALO_SCALE = 1.45
 
 
-def cell_array(cells: np.ndarray) -> vtkCellArray:
-    """A ``vtkCellArray`` of equal-size cells from an ``(n_cells, points_per_cell)`` index array."""
-    cells = np.asarray(cells, dtype=np.int64)
-    n, m = cells.shape
-    out = vtkCellArray()
-    out.SetData(numpy_to_vtkIdTypeArray(np.arange(0, n * m + 1, m, dtype=np.int64), deep=True),
-                numpy_to_vtkIdTypeArray(cells.ravel(), deep=True))
-    return out
-
-
 def _points(arr: np.ndarray) -> vtkPoints:
     """``vtkPoints`` sharing the memory of a contiguous ``(n, 3)`` float32 array."""
     pts = vtkPoints()
     pts.SetData(numpy_to_vtk(arr, deep=False))
     return pts
-
-
-def tube_batch(paths, radii, sides: int):
-    """Points and normals of capped tubes round paths of different lengths, in one pass.
-
-    Parameters
-    ----------
-    paths : list of (k_i, 3) ndarray
-    radii : (B,) array_like
-    sides : int
-
-    Returns
-    -------
-    points, normals : list of (tube_point_count(k_i, sides), 3) ndarray
-        As :func:`~hipviz.render.geometry.tube_points` gives for each path alone.
-    """
-    k = np.array([len(p) for p in paths])
-    K = int(k.max())
-    P = np.empty((len(paths), K, 3))
-    for i, p in enumerate(paths):
-        P[i, :len(p)] = p
-        P[i, len(p):] = p[-1]
-    pts, nrm = tube_points(P, np.asarray(radii, float), sides)
-    body, cap = K * sides, 2 * (sides + 1)
-    out_p, out_n = [], []
-    for i, ki in enumerate(k):
-        n = ki * sides
-        out_p.append(np.concatenate([pts[i, :n], pts[i, body:body + cap]]))
-        out_n.append(np.concatenate([nrm[i, :n], nrm[i, body:body + cap]]))
-    return out_p, out_n
 
 
 @dataclass
@@ -228,14 +189,14 @@ class MuscleLayer:
             poly.SetPoints(_points(b.pts))
             if tubes:
                 b.cells = tube_faces(k, sides).reshape(-1, 4)[:, 1:]
-                poly.SetPolys(cell_array(b.cells))
+                poly.SetPolys(vtk_cells(b.cells))
                 b.nrm = self._all_nrm[start:start + m]
                 nrm = numpy_to_vtk(b.nrm, deep=False)
                 nrm.SetName("Normals")
                 poly.GetPointData().SetNormals(nrm)
             else:
                 b.cells = np.arange(k)[None, :]
-                poly.SetLines(cell_array(b.cells))
+                poly.SetLines(vtk_cells(b.cells))
                 b.nrm = None
             start += m
         self.poly.Initialize()
@@ -250,9 +211,6 @@ class MuscleLayer:
         self._cells_dirty = True
         self._write_colors()
 
-    def _ensure_topology(self, b: _Bundle, k: int) -> None:  # kept for callers of the old API
-        self._layout()
-
     def _rebuild_cells(self) -> None:
         """The drawn mesh's cells: those of the shown bundles."""
         self._cells_dirty = False
@@ -260,7 +218,7 @@ class MuscleLayer:
         shown = [b for key, b in self.bundles.items() if b.cells is not None and self.is_shown(key)]
         if tubes:
             cells = np.concatenate([b.cells + b.start for b in shown]) if shown else np.zeros((0, 3), np.int64)
-            self.poly.SetPolys(cell_array(cells))
+            self.poly.SetPolys(vtk_cells(cells))
             self.poly.SetLines(vtkCellArray())
         else:
             lines = vtkCellArray()
@@ -312,7 +270,7 @@ class MuscleLayer:
 
         Paths of different lengths are padded by repeating their last point: a zero-length
         segment keeps the previous direction and frame, so the rings along the real path, and
-        the end cap, are exactly those of the unpadded tube (:func:`tube_batch`).
+        the end cap, are exactly those :func:`~hipviz.render.geometry.tube_points` gives the path alone.
         """
         self._layout()
         keys = [key for key in self._paths if key in self.bundles and self.bundles[key].pts is not None]
@@ -324,7 +282,7 @@ class MuscleLayer:
             src, dst = self._gather_index(keys, sides)
             K = int(max(len(p) for p in paths))
             P = np.empty((len(paths), K, 3))
-            for j, p in enumerate(paths):  # padded with the last point (see tube_batch)
+            for j, p in enumerate(paths):  # padded with the last point (see above)
                 P[j, :len(p)] = p
                 P[j, len(p):] = p[-1]
             pts, nrm = tube_points(P, radii, sides)
@@ -382,7 +340,7 @@ class MuscleLayer:
                 start += tube_point_count(kk, sides)
             self.halo_poly.Initialize()
             self.halo_poly.SetPoints(_points(self._halo_pts))
-            self.halo_poly.SetPolys(cell_array(np.concatenate(cells)))
+            self.halo_poly.SetPolys(vtk_cells(np.concatenate(cells)))
         start = 0
         for k in keys:
             pts, _ = tube_points(self._paths[k][None], np.array([self.radius(k) * HALO_SCALE]), sides)
@@ -404,7 +362,7 @@ class MuscleLayer:
                 ghost_rgb = numpy_to_vtk(self._ghost_rgb, deep=False)
                 ghost_rgb.SetName("rgb")
                 self.ghost_poly.GetPointData().SetScalars(ghost_rgb)
-                self.ghost_poly.SetPolys(cell_array(np.concatenate([self.bundles[k].cells + self.bundles[k].start
+                self.ghost_poly.SetPolys(vtk_cells(np.concatenate([self.bundles[k].cells + self.bundles[k].start
                                                                     for k in keys])))
         self.ghost_poly.Modified()
         self.ghost_actor.SetVisibility(bool(keys))

@@ -20,7 +20,7 @@ from vtkmodules.vtkCommonDataModel import vtkPolyData
 from vtkmodules.vtkRenderingCore import vtkActor2D, vtkPolyDataMapper2D, vtkTextActor, vtkTextProperty, vtkTextRenderer
 
 from . import colors
-from .muscles import cell_array
+from .polydata import cells as vtk_cells
 from .style import RenderStyle
 
 __all__ = ["Overlay", "LegendEntry", "wrap_caption", "LEGEND_MAX_WIDTH"]
@@ -353,7 +353,7 @@ class Overlay:
         vpts = vtkPoints()
         vpts.SetData(numpy_to_vtk(pts, deep=True))
         self._swatch_poly.SetPoints(vpts)
-        self._swatch_poly.SetPolys(cell_array(np.arange(4 * n).reshape(n, 4)))
+        self._swatch_poly.SetPolys(vtk_cells(np.arange(4 * n).reshape(n, 4)))
         scal = numpy_to_vtk(rgb, deep=True)
         scal.SetName("rgb")
         self._swatch_poly.GetCellData().SetScalars(scal)

@@ -17,7 +17,7 @@ import numpy as np
 
 from .bones import set_matrix
 from .geometry import tube_faces, tube_points
-from .muscles import cell_array
+from .polydata import cells as vtk_cells
 
 __all__ = ["TrunkOutline", "rib_cage_geometry"]
 
@@ -119,7 +119,7 @@ def _poly(points, normals, triangles):
     vp = vtkPoints()
     vp.SetData(numpy_to_vtk(np.asarray(points, np.float32), deep=True))
     poly.SetPoints(vp)
-    poly.SetPolys(cell_array(triangles))
+    poly.SetPolys(vtk_cells(triangles))
     n = numpy_to_vtk(np.asarray(normals, np.float32), deep=True)
     n.SetName("Normals")
     poly.GetPointData().SetNormals(n)
