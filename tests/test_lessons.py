@@ -263,7 +263,10 @@ def test_deadlift_double_leg_both_hips_extensors_lead_and_brake_on_the_way_down(
         for c in ("r", "l"):
             top = [m for _, m in ranking(st, (c,), i)[:3]]
             assert set(top[:2]) <= set(HIP_EXTENSORS), (i, c, top)
-            for m in ("gluteus_maximus", "semimembranosus"):
+            # the hamstrings brake from the first lean; gluteus maximus joins once the trunk
+            # leans 30 deg (at 15 deg it does under 7 % of what semimembranosus does)
+            braking = ("gluteus_maximus", "semimembranosus") if i >= 6 else ("semimembranosus",)
+            for m in braking:
                 assert "antagonist" in roles(st, c, m, i), (i, c, m)
     up = _whole_body(model, step, down[::-1])
     assert "agonist" in roles(up, "r", "semimembranosus", 6) and "agonist" in roles(up, "l", "semimembranosus", 6)
@@ -344,7 +347,8 @@ def test_rotation_reversal_piriformis_turns_out_near_neutral_and_in_at_90_degree
     out0, out90, in90 = (shares(run(model, steps[k]), "r") for k in (0, 1, 2))
     assert out0["piriformis"] > 0.05
     assert out90["piriformis"] == 0.0
-    assert in90["piriformis"] > 0.0
+    assert in90["piriformis"] > 0.1  # turning in while it opens: about a quarter of the work
+    assert shares(run(model, steps[3]), "r")["piriformis"] == 0.0  # the same movement leg down
     arms = run(model, steps[0], {"flexion": [0.0, 90.0], "knee": [0.0, 0.0]}).muscles["r"]
     b = arms.muscle_ids.index("piriformis")
     assert arms.moment_arm[0, b, 2] < 0 < arms.moment_arm[1, b, 2]  # external, then internal rotator

@@ -27,9 +27,27 @@ def _reference(A, tau, c):
     B = A.shape[1]
     M = np.vstack([np.diag(np.sqrt(c)), np.sqrt(WEIGHT) * A])
     b = np.concatenate([np.zeros(B), np.sqrt(WEIGHT) * tau])
-    res = lsq_linear(M, b, bounds=(0.0, 1.0), method="bvls", tol=1e-14, max_iter=50 * (B + A.shape[0]))
+    with np.errstate(divide="ignore", invalid="ignore"):  # bvls may divide by zero on a near-tie
+        res = lsq_linear(M, b, bounds=(0.0, 1.0), method="bvls", tol=1e-14, max_iter=50 * (B + A.shape[0]))
+    if res.status <= 0 or not np.all(np.isfinite(res.x)):
+        # bvls cycles or breaks down on some nearly degenerate problems: the trust-region
+        # method reaches the same optimum there, more slowly
+        res = lsq_linear(M, b, bounds=(0.0, 1.0), method="trf", lsq_solver="exact", tol=1e-15, max_iter=10000)
+        assert res.status > 0, res.message  # converged
+        return _polish(M, b, res.x)
     assert res.status > 0, res.message  # converged
     return res.x
+
+
+def _polish(M, b, x, eps=1e-5):
+    """Solve the free variables of an interior-point answer exactly, with the bounds it found
+    active held fixed (trf approaches a bound only asymptotically)."""
+    lower, upper = x < eps, x > 1.0 - eps
+    free = ~(lower | upper)
+    fixed = np.where(upper, 1.0, 0.0)
+    y = fixed.copy()
+    y[free] = np.linalg.lstsq(M[:, free], b - M @ fixed, rcond=None)[0]
+    return y if np.all((y >= 0.0) & (y <= 1.0)) else x
 
 
 @pytest.fixture(scope="module")
@@ -82,13 +100,23 @@ def solved(model_problems):
 
 
 def test_fast_solver_matches_scipy_on_2000_model_built_problems(solved):
+    """Same activations to 1e-6 wherever the muscles can balance the moments. Where they cannot,
+    the objective is dominated by the unbalanced moment's penalty (up to ~1e7) and is flat, to
+    round-off, along directions curved only by the activation cost: there the two answers must
+    reach the same objective to 1e-12 and differ by no more than that flatness allows."""
     total = 0
     worst = 0.0
     for A, tau, cost, a, info, ref in solved:
-        worst = max(worst, float(np.abs(ref - a).max()))
-        total += A.shape[0]
+        f_ours, f_ref = objective(a, A, tau, cost=cost), objective(ref, A, tau, cost=cost)
         # never worse than the reference optimum
-        assert np.all(objective(a, A, tau, cost=cost) <= objective(ref, A, tau, cost=cost) * (1 + 1e-9) + 1e-9)
+        assert np.all(f_ours <= f_ref * (1 + 1e-12) + 1e-9)
+        balanced = np.abs(np.einsum("pqi,pi->pq", A, ref) - tau).max(axis=1) < 1e-3
+        diff = np.abs(ref - a).max(axis=1)
+        worst = max(worst, float(diff[balanced].max(initial=0.0)))
+        # cost c a^2 / 2 changes by f * 1e-13 when a moves sqrt(2e-13 f / c)
+        flat = np.sqrt(2e-13 * f_ref / cost.min())
+        assert np.all(diff[~balanced] <= 1e-6 + flat[~balanced])
+        total += A.shape[0]
     assert total >= 2000, total
     assert worst < 1e-6, worst
 

@@ -23,7 +23,8 @@ def test_shipped_scenes_load_and_every_step_evaluates(model):
             d = st.to_dict(paths=False)
             assert np.isfinite(d["asis_difference_cm"])
             if step.movement and step.movement != "hold":
-                assert any(e["role"] == "agonist" for e in d["muscles"]), (path.name, step.caption)
+                # some muscle drives the movement, or (lowering against gravity) brakes it
+                assert any(e["role"] in ("agonist", "antagonist") for e in d["muscles"]), (path.name, step.caption)
 
 
 def test_knee_lift_scene_shows_the_pelvis_taking_over(model):

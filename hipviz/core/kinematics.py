@@ -71,8 +71,9 @@ def segment_transforms(joints: dict, poses: PoseBatch, posture_rotation: np.ndar
     ----------
     joints : dict
         Joint centres in parent frames (metres): ``hip_center_r``, ``hip_center_l``,
-        ``lumbosacral_joint`` (pelvis frame), ``knee_center_r``, ``knee_center_l``
-        (femur frames), ``ankle_center_r``, ``ankle_center_l`` (tibia frames).
+        ``lumbosacral_joint`` (pelvis frame), ``knee_center_r``, ``knee_center_l`` (femur frames),
+        ``ankle_center_r``, ``ankle_center_l`` (tibia frames), and optionally
+        ``knee_axis_offset_r``/``_l``: the flexion axis's offset from the knee centre (femur frame).
     poses : PoseBatch
         ``n`` poses.
     posture_rotation : (3, 3) ndarray
@@ -101,13 +102,17 @@ def segment_transforms(joints: dict, poses: PoseBatch, posture_rotation: np.ndar
         R_f = R_pel @ E[:, e] @ E[:, e + 1] @ E[:, e + 2]
         t_f = t_pel + R_pel @ joints[f"hip_center_{side}"]
         R_t = R_f @ E[:, e + 3]
-        t_t = t_f + R_f @ joints[f"knee_center_{side}"]
+        # the tibia turns about the flexion axis (knee centre + offset), where it was at extension
+        d = joints.get(f"knee_axis_offset_{side}", _NO_OFFSET)
+        t_t = t_f + R_f @ (joints[f"knee_center_{side}"] + d) - R_t @ d
         R_a = R_t @ E[:, e + 4] @ E[:, e + 5]
         T[:, i, :3, :3], T[:, i, :3, 3] = R_f, t_f
         T[:, i + 1, :3, :3], T[:, i + 1, :3, 3] = R_t, t_t
         T[:, i + 2, :3, :3], T[:, i + 2, :3, 3] = R_a, t_t + R_t @ joints[f"ankle_center_{side}"]
     return {name: T[:, j] for j, name in enumerate(SEGMENTS)}
 
+
+_NO_OFFSET = np.zeros(3)
 
 # The rig's elementary rotations in the order segment_transforms multiplies them: (pose column,
 # axis, sign). The left side is the mirror image (M R M, M = diag(1, 1, -1)), which for

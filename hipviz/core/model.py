@@ -195,6 +195,15 @@ def _read_foot(path: Path) -> dict[str, np.ndarray]:
     return table
 
 
+def knee_axis_offset() -> np.ndarray:
+    """Where the knee's flexion axis passes, metres from the femur's knee centre (right side's
+    frame), from ``segments.toml`` ``[knee]``."""
+    import tomllib
+
+    raw = tomllib.loads(resources.files("hipviz.data").joinpath("segments.toml").read_text(encoding="utf-8"))
+    return np.asarray(raw["knee"]["flexion_axis_offset_mm"], float) * 1e-3
+
+
 def assemble_model(landmarks: dict, meshes: dict, *, muscle_dir=None) -> Model:
     """Build a :class:`Model` from landmark tables (metres, bone frames) and mesh files."""
     pel = landmarks["pelvis"]
@@ -206,13 +215,15 @@ def assemble_model(landmarks: dict, meshes: dict, *, muscle_dir=None) -> Model:
         "ankle_center_r": landmarks["tibia_r"]["ankle_center"] - landmarks["tibia_r"]["knee_center"],
         "ankle_center_l": landmarks["tibia_l"]["ankle_center"] - landmarks["tibia_l"]["knee_center"],
     }
+    axis = knee_axis_offset()
+    joints["knee_axis_offset_r"], joints["knee_axis_offset_l"] = axis, axis * np.array([1.0, 1.0, -1.0])
     specs = load_muscle_specs(muscle_dir)
     trunk = load_muscle_specs(package="hipviz.data.trunk_muscles", order=None)
     model = Model(landmarks, meshes, joints, load_ranges(), load_postures(), specs, trunk_muscles=trunk)
     for s in ("r", "l"):
         model.canonical[s] = canonical_landmarks(landmarks, s)
-        model.paths[s] = compile_paths(specs, model.canonical[s])
-        model.trunk_paths[s] = compile_paths(trunk, model.canonical[s])
+        model.paths[s] = compile_paths(specs, model.canonical[s], knee_axis_offset=axis)
+        model.trunk_paths[s] = compile_paths(trunk, model.canonical[s], knee_axis_offset=axis)
     return model
 
 

@@ -69,6 +69,7 @@ class PathSet:
     hip_center: np.ndarray
     knee_center: np.ndarray
     lumbosacral: np.ndarray
+    knee_axis_offset: np.ndarray = field(default_factory=lambda: np.zeros(3))  # femur frame, metres
     wrap_seg: np.ndarray | None = None  # (Nw,) segment of each wrap
     wrap_prev: np.ndarray | None = None  # (Nw,) the wrap before it on its segment, -1 if first
     wrap_next: np.ndarray | None = None  # (Nw,) the wrap after it on its segment, -1 if last
@@ -113,7 +114,8 @@ def _frame_from_axis(axis) -> np.ndarray:
     return np.column_stack([x, np.cross(z, x), z])
 
 
-def compile_paths(specs: list[MuscleSpec], landmarks: dict[str, dict[str, np.ndarray]]) -> PathSet:
+def compile_paths(specs: list[MuscleSpec], landmarks: dict[str, dict[str, np.ndarray]], *,
+                  knee_axis_offset=None) -> PathSet:
     """Compile muscle specifications into a :class:`PathSet`.
 
     Parameters
@@ -180,6 +182,7 @@ def compile_paths(specs: list[MuscleSpec], landmarks: dict[str, dict[str, np.nda
         lumbosacral=landmarks["pelvis"]["lumbosacral_joint"],
         wrap_seg=np.array(w_seg, dtype=int), wrap_prev=np.array(w_prev, dtype=int),
         wrap_next=np.array(w_next, dtype=int),
+        knee_axis_offset=np.zeros(3) if knee_axis_offset is None else np.asarray(knee_axis_offset, float),
     )
     _choose_wrap_directions(ps, np.array(w_side).reshape(-1, 3))
     _build_tables(ps)
@@ -284,7 +287,8 @@ def _points(ps: PathSet, q_hip: np.ndarray, q_knee: np.ndarray, q_lumbar: np.nda
     R_f = hip_rotation(q_hip[:, 0], q_hip[:, 1], q_hip[:, 2], "r")
     R_t = R_f @ knee_rotation(q_knee)
     t_f = np.broadcast_to(ps.hip_center, (n, 3))
-    t_t = t_f + R_f @ ps.knee_center
+    # the tibia turns about the knee's flexion axis (see segments.toml [knee])
+    t_t = t_f + R_f @ (ps.knee_center + ps.knee_axis_offset) - R_t @ ps.knee_axis_offset
     eye = np.broadcast_to(np.eye(3), (n, 3, 3))
     zero = np.zeros((n, 3))
     R_l = eye if q_lumbar is None else lumbar_rotation(q_lumbar[:, 0], q_lumbar[:, 1], q_lumbar[:, 2])
@@ -423,7 +427,8 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
         xd = allp[:, dist]
         u = allp[:, prox] - xd
         u /= np.linalg.norm(u, axis=-1, keepdims=True)
-        m = np.cross(xd - tb[2][:, None, :], u)
+        hinge = tb[2] + Rb[2] @ ps.knee_axis_offset  # a point of the flexion axis
+        m = np.cross(xd - hinge[:, None, :], u)
         k_knee = -Rb[1][:, :, 2]
         ma[:, :, 3] = np.einsum("pci,pi->pc", m, k_knee) @ assign
     prox, dist, assign = ps._cache["lumbar"]

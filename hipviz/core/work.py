@@ -34,8 +34,8 @@ def _leg_geometry(state: State, c: str, segs: SegmentParameters) -> dict:
     R_f = hip_rotation(q[:, 0], q[:, 1], q[:, 2], "r")
     R_t = R_f @ knee_rotation(p[f"knee_flexion_{c}"])
     tib = state.model.canonical[c]["tibia"]
-    knee = ps.hip_center + R_f @ ps.knee_center
-    ankle = knee + R_t @ (tib["ankle_center"] - tib["knee_center"])
+    knee = ps.hip_center + R_f @ (ps.knee_center + ps.knee_axis_offset)  # on the flexion axis
+    ankle = knee - R_t @ ps.knee_axis_offset + R_t @ (tib["ankle_center"] - tib["knee_center"])
     foot = ankle + R_t @ segs.foot[1]
     n = p.n
     a = q[:, 0]
