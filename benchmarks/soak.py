@@ -1,8 +1,9 @@
 """Soak test: a long lesson's worth of work in one process, watching memory and the slowest update.
 
 Run by hand: ``python benchmarks/soak.py [--evals 100000] [--window 10000] [--renders 2000]
-[--budget-s 300]``. Three parts, each in its own fresh process (so one part's memory does not
-hide another's):
+[--budget-s 300] [--only evals|window|renders]`` (``--only window --window 2000``: just a short
+window soak; a count of 0 skips that part). Three parts, each in its own fresh process (so one
+part's memory does not hide another's):
 
 1. **evaluations**: single-pose ``hipviz.evaluate`` calls as a slider drag makes them (a new pose
    every call, flexion sweeping with the knee and the other angles drifting, activation on),
@@ -153,13 +154,17 @@ def part_renders(n: int, budget: float) -> None:
     os.remove(out)
 
 
+_PARTS = ("evals", "window", "renders")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--evals", type=int, default=100_000)
     p.add_argument("--window", type=int, default=10_000)
     p.add_argument("--renders", type=int, default=2_000)
     p.add_argument("--budget-s", type=float, default=300.0, help="time limit of each part (default 300 s)")
-    p.add_argument("--part", choices=("evals", "window", "renders"), help=argparse.SUPPRESS)
+    p.add_argument("--only", choices=_PARTS, help="run only this part (each part's count still applies)")
+    p.add_argument("--part", choices=_PARTS, help=argparse.SUPPRESS)  # one part, in this process
     args = p.parse_args()
     if args.part == "evals":
         return part_evals(args.evals, args.budget_s)
@@ -169,7 +174,10 @@ def main() -> None:
         return part_renders(args.renders, args.budget_s)
     common = ["--evals", str(args.evals), "--window", str(args.window), "--renders", str(args.renders),
               "--budget-s", str(args.budget_s)]
-    for part in ("evals", "window", "renders"):
+    counts = {"evals": args.evals, "window": args.window, "renders": args.renders}
+    for part in _PARTS:
+        if (args.only is not None and part != args.only) or counts[part] <= 0:
+            continue
         env = dict(os.environ)
         xvfb = None
         if part == "window":

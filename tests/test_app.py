@@ -260,6 +260,32 @@ def test_muscle_list_hides_and_solos(fresh, qapp):
     assert len(drawn) >= 21
 
 
+def test_muscle_list_swatches_show_the_drawn_colour_and_are_reused(fresh, qapp):
+    from hipviz.app.muscle_list import _Swatches
+
+    w = fresh
+    w.vm.set_request({"flexion": 40}, movement="flexion")
+    _settle(w, qapp)
+    w.update_panels()
+    ml = w.muscle_list
+    key = next(k for k in w.view.scene.bundle_actors if k[0] == w.vm.state.side and k[1] == "iliopsoas")
+    rgb8 = tuple(round(255 * v) for v in w.view.scene.bundle_color(key))
+    icon = ml.items["iliopsoas"].icon(0)
+    c = icon.pixmap(12, 12).toImage().pixelColor(6, 6)
+    assert max(abs(a - b) for a, b in zip((c.red(), c.green(), c.blue()), rgb8)) <= 1
+    # the same pose again: the rows keep their icons (a new pixmap per update filled Qt's pixmap cache)
+    keys = {mid: it.icon(0).cacheKey() for mid, it in ml.items.items()}
+    n = len(ml.swatches)
+    w.update_panels()
+    assert {mid: it.icon(0).cacheKey() for mid, it in ml.items.items()} == keys and len(ml.swatches) == n
+    # one icon per colour, and no more than the bound
+    few = _Swatches(size=3)
+    assert few.icon((1, 2, 3)).cacheKey() == few.icon((1, 2, 3)).cacheKey()
+    for v in range(10):
+        few.icon((v, v, v))
+    assert len(few) == 3
+
+
 def test_moment_arm_plot_shows_the_piriformis_reversal_and_clicks_set_the_pose(fresh, qapp, qtbot):
     from PySide6.QtCore import QPoint, Qt
 

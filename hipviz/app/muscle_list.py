@@ -2,6 +2,8 @@
 show/hide check boxes, solo, the current activation and its colour."""
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
@@ -23,10 +25,43 @@ _ID = Qt.UserRole
 _MARK = "\N{BLACK RIGHT-POINTING SMALL TRIANGLE} "
 
 
-def _swatch(rgb) -> QIcon:
-    pm = QPixmap(12, 12)
-    pm.fill(QColor.fromRgbF(*[float(v) for v in rgb]))
-    return QIcon(pm)
+#: At most this many swatch icons are kept per list (least recently used go first). The colours
+#: drawn lie on a few ramps (effort, lengthening, faded by a highlight): some hundreds in all.
+SWATCH_CACHE_SIZE = 512
+
+
+def _rgb8(rgb) -> tuple[int, int, int]:
+    """An RGB colour (0..1) as the 8-bit triple a swatch is filled with."""
+    return tuple(int(min(max(round(float(v) * 255), 0), 255)) for v in rgb[:3])  # type: ignore[return-value]
+
+
+class _Swatches:
+    """The 12 x 12 swatch icons, one per 8-bit colour, reused (at most ``size``, least recently
+    used dropped first).
+
+    Reusing them matters: Qt keeps every new pixmap an item view paints in its pixmap cache
+    (up to ~10 MB), so a new icon for each muscle on each update grew the window's memory by
+    ~15 MB over a long slider drag.
+    """
+
+    def __init__(self, size: int = SWATCH_CACHE_SIZE) -> None:
+        self.size = size
+        self._icons: OrderedDict[tuple[int, int, int], QIcon] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._icons)
+
+    def icon(self, rgb8: tuple[int, int, int]) -> QIcon:
+        icon = self._icons.get(rgb8)
+        if icon is not None:
+            self._icons.move_to_end(rgb8)
+            return icon
+        pm = QPixmap(12, 12)
+        pm.fill(QColor(*rgb8))
+        icon = self._icons[rgb8] = QIcon(pm)
+        while len(self._icons) > self.size:
+            self._icons.popitem(last=False)
+        return icon
 
 
 class MuscleList(QWidget):
@@ -64,6 +99,8 @@ class MuscleList(QWidget):
         self.tree.customContextMenuRequested.connect(self._menu)
         self.items: dict[str, QTreeWidgetItem] = {}
         self.names: dict[str, str] = {}
+        self.swatches = _Swatches()
+        self._swatch_rgb: dict[str, tuple[int, int, int]] = {}  # the 8-bit colour each row's swatch shows
         self.groups: dict[str, QTreeWidgetItem] = {}
         #: Muscles the 3D view draws (others are listed with their numbers only).
         self.drawn = set(drawn) if drawn is not None else {m.id for m in model.muscles}
@@ -227,6 +264,8 @@ class MuscleList(QWidget):
                 it.setText(1, f"{a * 100:.0f} %" if a >= 0.005 else ("<1 %" if a > 0 else "\N{EN DASH}"))
         if colors:
             for mid, rgb in colors.items():
-                if mid in self.items:
-                    self.items[mid].setIcon(0, _swatch(rgb))
+                rgb8 = _rgb8(rgb)
+                if mid in self.items and self._swatch_rgb.get(mid) != rgb8:  # only a changed colour
+                    self._swatch_rgb[mid] = rgb8
+                    self.items[mid].setIcon(0, self.swatches.icon(rgb8))
         self.tree.blockSignals(False)
