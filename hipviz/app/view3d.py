@@ -1,9 +1,12 @@
 """The 3D view: a pyvistaqt interactor showing a :class:`hipviz.render.HipScene`.
 
 Speed on software OpenGL: the scene's actors are updated in place, a new state only asks Qt
-for one repaint (several changes in one event-loop turn cost one frame), and anti-aliasing is
-off while anything moves; a single smoothed frame is drawn once the view has been still for
-a moment. Hovering a muscle names it; clicking selects it.
+for one repaint (several changes in one event-loop turn cost one frame), and while anything
+moves anti-aliasing is off, bones and tubes are lighter and the view is drawn at half its
+resolution and scaled up (text, names and lines drawn at the same scale, so they keep their
+size on screen); a single full-resolution, smoothed frame is drawn once the view has been still
+for a moment, after which the render window's frame buffers are let go (the widget keeps the
+picture). Hovering a muscle names it; clicking selects it.
 """
 from __future__ import annotations
 
@@ -23,12 +26,22 @@ __all__ = ["View3D", "VIEW_KEYS", "nearest_bundle", "release_free_memory"]
 #: Camera presets on the number keys.
 VIEW_KEYS = ("front", "back", "left", "right", "top", "oblique")
 _IDLE_MS = 350
+#: After a still frame has been shown for this long, its frame buffers are released.
+_RELEASE_MS = 250
 _PICK_PX = 9.0
 #: Share of the bone meshes' triangles drawn while something moves (full detail when still),
 #: and facets round each muscle tube: in software GL every triangle costs (each frame, ~0.3 us
 #: of processor time), and at window sizes the drag looks the same (see the README's Speed).
-_MOVING_BONE_DETAIL = 0.15
-_MOVING_TUBE_SIDES = 8
+#: Drag frames are drawn at half the resolution (below), so a quarter of the pixels per
+#: triangle: 8 % of the bones' triangles and 6-sided tubes look as 15 % and 8 sides did
+#: (measured: ~1 ms a frame less at 1280 x 800).
+_MOVING_BONE_DETAIL = 0.08
+_MOVING_TUBE_SIDES = 6
+#: Resolution of the frames drawn while something moves (render pixels per screen pixel): the
+#: picture is scaled up on screen, text and lines drawn at the same scale keep their size (a
+#: little softer); the still frame is drawn at full resolution, anti-aliased. In software GL a
+#: frame's cost grows with its pixels (see the README's Speed).
+_MOVING_SCALE = 0.5
 
 
 def nearest_bundle(lines: dict, xy: tuple[float, float], tol: float = _PICK_PX):
@@ -120,6 +133,7 @@ class View3D(QWidget):
         self.plotter = make_interactor(self)
         self.plotter.setObjectName("view3d")
         lay.addWidget(self.plotter)
+        self._set_render_scale(_MOVING_SCALE)
         self.scene = HipScene(self.plotter, model, style=self._moving_style())
         self._smooth = False
         self.state = None
@@ -148,6 +162,10 @@ class View3D(QWidget):
         self._refit.setSingleShot(True)
         self._refit.setInterval(40)
         self._refit.timeout.connect(self._refit_now)
+        self._release = QTimer(self)  # after a still frame: its frame buffers go (see _release_now)
+        self._release.setSingleShot(True)
+        self._release.setInterval(_RELEASE_MS)
+        self._release.timeout.connect(self._release_now)
         self.camera_is_preset = True
         self.hidden: set[str] = set()
         self.solo_id: str | None = None
@@ -164,6 +182,10 @@ class View3D(QWidget):
             paint()
             self.last_paint_ms = (time.perf_counter() - t) * 1000
             self.frames += 1
+            if self._smooth or not self._idle.isActive():
+                self._release.start()  # a still frame: its buffers go once it has been shown
+            else:
+                self._release.stop()
             self.frame_done.emit()
 
         self.plotter.paintGL = paint_and_count
@@ -190,17 +212,27 @@ class View3D(QWidget):
         if self.closed:
             return
         if moving:
+            self._set_render_scale(_MOVING_SCALE)
             if self._smooth:
                 self._smooth = False
                 self.scene.set_style(self._moving_style())
             self._idle.start()
         self.plotter.update()
 
+    def _set_render_scale(self, scale: float) -> None:
+        """Draw the 3D view at ``scale`` of the widget's resolution (the raster widget only)."""
+        set_scale = getattr(self.plotter, "set_render_scale", None)
+        if set_scale is not None:
+            set_scale(scale)
+
     def _sync_size(self) -> None:
         """Give VTK the widget's size now (Qt tells it only at the next paint)."""
         rw = self.plotter.ren_win
-        dpr = self.plotter.devicePixelRatioF()
-        size = (max(1, round(self.plotter.width() * dpr)), max(1, round(self.plotter.height() * dpr)))
+        if hasattr(self.plotter, "render_size"):
+            size = self.plotter.render_size()
+        else:
+            dpr = self.plotter.devicePixelRatioF()
+            size = (max(1, round(self.plotter.width() * dpr)), max(1, round(self.plotter.height() * dpr)))
         if tuple(rw.GetSize()) != size:
             rw.SetSize(*size)
 
@@ -217,6 +249,7 @@ class View3D(QWidget):
         """Draw the anti-aliased frame right away (pictures, the end of a test)."""
         self._idle.stop()
         self._smooth = False
+        self._set_render_scale(1.0)
         if self.smooth_when_idle:
             self._smooth = True
             self.scene.set_style(self._still_style())
@@ -247,6 +280,7 @@ class View3D(QWidget):
     def _go_smooth(self) -> None:
         if self.closed or not self.isVisible():
             return
+        self._set_render_scale(1.0)  # full resolution when still (first: the fit below measures it)
         if (self._fit_pending or self.needs_fit()) and self.camera_is_preset:
             self._fit_pending = False
             self._sync_size()
@@ -260,6 +294,16 @@ class View3D(QWidget):
         if not self._trimmed:  # once, after the first smooth frame: start-up's garbage is gone
             self._trimmed = True
             QTimer.singleShot(200, release_free_memory)
+
+    def _release_now(self) -> None:
+        """The view is still and painted: release the render window's frame buffers (the
+        widget keeps the picture; the next frame makes them anew) and hand the memory back."""
+        if self.closed or self._idle.isActive():
+            return
+        release = getattr(self.plotter, "release_frame_buffers", None)
+        if release is not None:
+            release()
+            release_free_memory()
 
     def set_style(self, style: RenderStyle) -> None:
         """Change the look (background, palette, tube thickness, presentation sizes ...)."""
@@ -491,6 +535,7 @@ class View3D(QWidget):
             return
         self.closed = True
         self._idle.stop()
+        self._release.stop()
         self._hover_timer.stop()
         self.scene.close()
         self.plotter.close()

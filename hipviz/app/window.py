@@ -17,7 +17,6 @@ from hipviz.render import RenderStyle
 from . import actions, colouring, session
 from ._compat import protect_singletons
 from .controls import ControlsPanel
-from .export import ExportDialog, copy_image, save_image_interactive
 from .info_card import InfoCard
 from .lessons import Lessons
 from .motion_player import Motions
@@ -395,6 +394,8 @@ class MainWindow(QMainWindow):
 
     # -- pictures --------------------------------------------------------------------------
     def _ask_export(self, copy: bool):
+        from .export import ExportDialog  # the dialog's module (and its Qt classes) only when asked
+
         d = ExportDialog(self, copy=copy, size_label=self.prefs.export_size, transparent=self.prefs.export_transparent)
         if not d.exec():
             return None
@@ -405,6 +406,8 @@ class MainWindow(QMainWindow):
     def save_picture(self) -> None:
         choice = self._ask_export(copy=False)
         if choice is not None:
+            from .export import save_image_interactive
+
             path = save_image_interactive(self, self.view, *choice)
             if path:
                 self.statusBar().showMessage(f"Saved {path}", 6000)
@@ -412,6 +415,8 @@ class MainWindow(QMainWindow):
     def copy_picture(self) -> None:
         choice = self._ask_export(copy=True)
         if choice is not None:
+            from .export import copy_image
+
             img = copy_image(self.view, *choice)
             self.statusBar().showMessage(f"Copied a {img.width()} x {img.height()} picture", 6000)
 

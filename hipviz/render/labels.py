@@ -199,8 +199,12 @@ def place_labels(anchors, sizes, body, area, *, gap: float = 6.0, right_area=Non
     return boxes, [str(s) for s in side]
 
 
-def project(renderer, points) -> np.ndarray:
-    """World points ``(n, 3)`` (metres) -> display pixels ``(n, 3)``: x, y (up) and depth 0..1."""
+def project(renderer, points, scale: float = 1.0) -> np.ndarray:
+    """World points ``(n, 3)`` (metres) -> display pixels ``(n, 3)``: x, y (up) and depth 0..1.
+
+    ``scale``: render pixels per picture pixel (a reduced-resolution frame); x and y come in
+    picture pixels, the render window's divided by it.
+    """
     P = np.asarray(points, float).reshape(-1, 3)
     if not len(P):
         return np.zeros((0, 3))
@@ -211,7 +215,56 @@ def project(renderer, points) -> np.ndarray:
     hp = np.c_[P, np.ones(len(P))] @ M.T
     ndc = hp[:, :3] / np.where(np.abs(hp[:, 3:]) > 1e-12, hp[:, 3:], 1e-12)
     x0, y0 = renderer.GetOrigin()
-    return np.column_stack([x0 + (ndc[:, 0] + 1) / 2 * w, y0 + (ndc[:, 1] + 1) / 2 * h, (ndc[:, 2] + 1) / 2])
+    out = np.column_stack([x0 + (ndc[:, 0] + 1) / 2 * w, y0 + (ndc[:, 1] + 1) / 2 * h, (ndc[:, 2] + 1) / 2])
+    if scale != 1.0:
+        out[:, :2] /= scale
+    return out
+
+
+class _Buffers:
+    """The points and colours of a 2D ``vtkPolyData`` as numpy arrays VTK reads in place: a
+    frame only rewrites the numbers, and the cells (``blocks``: ``(count, size, offset)``) stay."""
+
+    def __init__(self, poly, n_points: int, blocks, n_runs: int) -> None:
+        from vtkmodules.util.numpy_support import numpy_to_vtk
+        from vtkmodules.vtkCommonCore import vtkPoints
+
+        from .polydata import cells as vtk_cells
+
+        self.key = (n_points, tuple(blocks), n_runs)
+        self.points = np.zeros((n_points, 3))
+        self.point_rgba = np.zeros((n_points, 4), np.uint8)
+        #: the colour of each run of ``n_points // n_runs`` points (a label's), RGBA
+        self.rgba = self.point_rgba.reshape(n_runs, -1, 4)[:, 0] if n_runs else np.zeros((0, 4), np.uint8)
+        self._run = n_points // n_runs if n_runs else 0
+        vp = vtkPoints()
+        vp.SetData(numpy_to_vtk(self.points, deep=False))
+        poly.Initialize()
+        poly.SetPoints(vp)
+        lines, polys = [], []
+        for count, size, offset in blocks:
+            # ``count`` cells of ``size`` points, one in each run of ``n_points // count`` points,
+            # starting at ``offset`` in its run
+            stride = n_points // count if count else 0
+            conn = np.arange(count)[:, None] * stride + offset + np.arange(size)[None, :]
+            (lines if size == 2 else polys).append(conn)
+        if lines:
+            poly.SetLines(vtk_cells(np.concatenate(lines)))
+        if polys:
+            poly.SetPolys(vtk_cells(np.concatenate(polys)))
+        scal = numpy_to_vtk(self.point_rgba, deep=False)
+        scal.SetName("rgba")
+        poly.GetPointData().SetScalars(scal)
+        self.poly = poly
+
+    def modified(self) -> None:
+        """After writing :attr:`points` and :attr:`rgba`: every point of a run takes its colour."""
+        if self._run > 1:
+            runs = self.point_rgba.reshape(len(self.rgba), self._run, 4)
+            runs[:, 1:] = runs[:, :1]
+        self.poly.GetPoints().GetData().Modified()
+        self.poly.GetPoints().Modified()
+        self.poly.GetPointData().GetScalars().Modified()
 
 
 class MuscleLabels:
@@ -235,7 +288,8 @@ class MuscleLabels:
     placed : list of (text, (3,) anchor, rgb)
         Those named after the last :meth:`place`.
     boxes : (n, 4) ndarray
-        Their boxes in display pixels (x0, y0, x1, y1), in the order of :attr:`placed`.
+        Their boxes in picture pixels (x0, y0, x1, y1; the render window's display pixels
+        divided by the ``pixel_scale`` of a reduced-resolution frame), in the order of :attr:`placed`.
     """
 
     def __init__(self, renderer) -> None:
@@ -252,12 +306,15 @@ class MuscleLabels:
         self._texts: list = []
         self._sizes: dict[tuple[str, int], tuple[int, int]] = {}
         self._polys, self._line_actors = [], []
+        self._bufs: dict[int, _Buffers] = {}
         for _ in range(3):  # the outline lines, the lines, the swatches
             poly = vtkPolyData()
             mapper = vtkPolyDataMapper2D()
             mapper.SetInputData(poly)
             mapper.SetColorModeToDirectScalars()
-            mapper.SetScalarModeToUseCellData()
+            # colours by point, not by cell: a 2D mapper with cell colours rebuilds its cell
+            # map whenever the mesh changes (every frame while the body moves)
+            mapper.SetScalarModeToUsePointData()
             actor = vtkActor2D()
             actor.SetMapper(mapper)
             actor.SetVisibility(False)
@@ -298,7 +355,8 @@ class MuscleLabels:
             self._sizes[key] = (bb[1] - bb[0], bb[3] - bb[2])
         return self._sizes[key]
 
-    def place(self, *, body, area, font_px: int, text_rgb, background_rgb, right_area=None, legend=None) -> None:
+    def place(self, *, body, area, font_px: int, text_rgb, background_rgb, right_area=None, legend=None,
+              pixel_scale: float = 1.0) -> None:
         """Lay the labels out for the camera now (call just before rendering).
 
         Parameters
@@ -313,13 +371,18 @@ class MuscleLabels:
             The legend's box: a muscle whose point lies under it is not named.
         font_px : int
         text_rgb, background_rgb : (3,) RGB 0..1
+        pixel_scale : float, default: 1
+            Render pixels per picture pixel (a reduced-resolution drag frame): the layout, the
+            boxes and every argument are in picture pixels; the actors are placed, and lines
+            drawn, at this scale (the window draws the text at a DPI reduced alike).
         """
         self._legend_box = legend
+        s = float(pixel_scale)
         items = []
         if self.visible and self.items:
-            w, h = self.renderer.GetSize()
+            w, h = (v / s for v in self.renderer.GetSize())
             legend = self._legend_box
-            pts = project(self.renderer, [a for _, a, _ in self.items])
+            pts = project(self.renderer, [a for _, a, _ in self.items], s)
             for item, (x, y, z) in zip(self.items, pts):
                 inside = 0 <= x <= w and 0 <= y <= h and 0 <= z <= 1
                 under_legend = legend is not None and legend[0] <= x <= legend[2] and legend[1] <= y <= legend[3]
@@ -349,14 +412,14 @@ class MuscleLabels:
             tw, th = self._size(actor, text, font_px)
             sizes.append((tw + sw + 3 * pad, max(th, sw) + 2 * pad))
         sizes = np.array(sizes, float)
-        anchors = project(self.renderer, [a for _, a, _ in items])
+        anchors = project(self.renderer, [a for _, a, _ in items], s)
         boxes, sides = place_labels(anchors[:, :2], sizes, body, area, gap=max(4.0, 0.35 * font_px),
                                     right_area=right_area)
         self.boxes, self.sides = boxes, sides
         plates, swatches, lines = [], [], []
         for j, ((text, _, rgb), (x0, y0, x1, y1), side) in enumerate(zip(items, boxes, sides)):
             actor = self._texts[j]
-            actor.SetPosition(x0 + 2 * pad + sw, y0 + pad)
+            actor.SetPosition((x0 + 2 * pad + sw) * s, (y0 + pad) * s)
             actor.SetVisibility(True)
             plates.append((x0, y0, x1, y1, background_rgb))
             sy = 0.5 * (y0 + y1) - sw / 2
@@ -367,68 +430,56 @@ class MuscleLabels:
                      "top": (0.5 * (x0 + x1), y0), "bottom": (0.5 * (x0 + x1), y1)}[side]
             lines.append((start, (ax, ay)))
         lw = max(2.0, font_px / 9.0)
-        self._set_lines(self._polys[0], lines, background_rgb, dot=1.6 * lw + 2.0)
-        self._line_actors[0].GetProperty().SetLineWidth(lw + 3.0)
-        self._set_lines(self._polys[1], lines, text_rgb, dot=1.6 * lw)
-        self._line_actors[1].GetProperty().SetLineWidth(lw)
+        self._set_lines(self._polys[0], lines, background_rgb, dot=1.6 * lw + 2.0, scale=s)
+        self._line_actors[0].GetProperty().SetLineWidth((lw + 3.0) * s)
+        self._set_lines(self._polys[1], lines, text_rgb, dot=1.6 * lw, scale=s)
+        self._line_actors[1].GetProperty().SetLineWidth(lw * s)
         # plates and swatches in one poly: plates first, so swatches lie on them
-        self._set_quads(self._polys[2], plates + swatches, opacity=[0.82] * len(plates) + [1.0] * len(swatches))
+        self._set_quads(self._polys[2], plates + swatches, opacity=[0.82] * len(plates) + [1.0] * len(swatches),
+                        scale=s)
         for a in self._line_actors:
             a.SetVisibility(True)
 
-    @staticmethod
-    def _set_lines(poly, lines, rgb, *, dot: float) -> None:
-        from vtkmodules.util.numpy_support import numpy_to_vtk
-        from vtkmodules.vtkCommonCore import vtkPoints
-        from vtkmodules.vtkCommonDataModel import vtkCellArray
+    def _buffers(self, poly, n_points: int, blocks, n_runs: int) -> _Buffers:
+        """The :class:`_Buffers` of one of :attr:`_polys` for this many points and cells (made
+        anew when the counts change: a frame naming as many muscles as the last one only
+        rewrites the numbers)."""
+        key = (n_points, tuple(blocks), n_runs)
+        j = self._polys.index(poly)
+        buf = self._bufs.get(j)
+        if buf is None or buf.key != key:
+            buf = self._bufs[j] = _Buffers(poly, n_points, blocks, n_runs)
+        return buf
 
-        pts, line_cells, quad_cells = [], vtkCellArray(), vtkCellArray()
-        for (sx, sy), (ex, ey) in lines:
-            i = len(pts)
-            pts += [(sx, sy, 0.0), (ex, ey, 0.0)]
-            line_cells.InsertNextCell(2)
-            line_cells.InsertCellPoint(i)
-            line_cells.InsertCellPoint(i + 1)
-            i = len(pts)
-            pts += [(ex - dot, ey - dot, 0.0), (ex + dot, ey - dot, 0.0), (ex + dot, ey + dot, 0.0), (ex - dot, ey + dot, 0.0)]
-            quad_cells.InsertNextCell(4)
-            for q in range(4):
-                quad_cells.InsertCellPoint(i + q)
-        vp = vtkPoints()
-        vp.SetData(numpy_to_vtk(np.asarray(pts, float).reshape(-1, 3), deep=True))
-        poly.SetPoints(vp)
-        poly.SetLines(line_cells)
-        poly.SetPolys(quad_cells)
-        n = line_cells.GetNumberOfCells() + quad_cells.GetNumberOfCells()
-        rgba = np.tile(np.r_[np.clip(np.asarray(rgb) * 255 + 0.5, 0, 255), 255].astype(np.uint8), (n, 1))
-        scal = numpy_to_vtk(rgba, deep=True)
-        scal.SetName("rgba")
-        poly.GetCellData().SetScalars(scal)
-        poly.Modified()
+    def _set_lines(self, poly, lines, rgb, *, dot: float, scale: float = 1.0) -> None:
+        """Leader lines ``[((sx, sy), (ex, ey)), ...]`` with a square dot at each end point
+        (picture pixels, drawn at ``scale``), all in ``rgb``."""
+        L = np.asarray(lines, float).reshape(-1, 4)  # sx, sy, ex, ey
+        n = len(L)
+        buf = self._buffers(poly, 6 * n, [(n, 2, 0), (n, 4, 2)], n)
+        pts = buf.points.reshape(n, 6, 3)
+        pts[:, 0, :2], pts[:, 1, :2] = L[:, :2], L[:, 2:]
+        ex, ey = L[:, 2:3], L[:, 3:4]
+        pts[:, 2:, 0] = ex + dot * np.array([-1.0, 1.0, 1.0, -1.0])
+        pts[:, 2:, 1] = ey + dot * np.array([-1.0, -1.0, 1.0, 1.0])
+        pts[:, :, :2] *= scale
+        buf.rgba[:, :3] = np.clip(np.asarray(rgb, float) * 255 + 0.5, 0, 255)
+        buf.rgba[:, 3] = 255
+        buf.modified()
 
-    @staticmethod
-    def _set_quads(poly, quads, *, opacity) -> None:
-        from vtkmodules.util.numpy_support import numpy_to_vtk
-        from vtkmodules.vtkCommonCore import vtkPoints
-        from vtkmodules.vtkCommonDataModel import vtkCellArray
-
-        from .polydata import cells as vtk_cells
-
+    def _set_quads(self, poly, quads, *, opacity, scale: float = 1.0) -> None:
+        """Rectangles ``[(x0, y0, x1, y1, rgb), ...]`` (picture pixels, drawn at ``scale``), each
+        with its opacity."""
         n = len(quads)
-        pts = np.zeros((4 * n, 3))
-        rgba = np.zeros((n, 4), np.uint8)
-        for i, (x0, y0, x1, y1, c) in enumerate(quads):
-            pts[4 * i:4 * i + 4, :2] = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
-            rgba[i, :3] = np.clip(np.asarray(c) * 255 + 0.5, 0, 255)
-            rgba[i, 3] = int(round(255 * opacity[i]))
-        vp = vtkPoints()
-        vp.SetData(numpy_to_vtk(pts, deep=True))
-        poly.SetPoints(vp)
-        poly.SetPolys(vtk_cells(np.arange(4 * n).reshape(n, 4)) if n else vtkCellArray())
-        scal = numpy_to_vtk(rgba, deep=True)
-        scal.SetName("rgba")
-        poly.GetCellData().SetScalars(scal)
-        poly.Modified()
+        buf = self._buffers(poly, 4 * n, [(n, 4, 0)], n)
+        if n:
+            box = np.array([q[:4] for q in quads], float) * scale
+            pts = buf.points.reshape(n, 4, 3)
+            pts[:, :, 0] = box[:, [0, 2, 2, 0]]
+            pts[:, :, 1] = box[:, [1, 1, 3, 3]]
+            buf.rgba[:, :3] = np.clip(np.array([q[4] for q in quads], float) * 255 + 0.5, 0, 255)
+            buf.rgba[:, 3] = np.round(255 * np.asarray(opacity, float))
+        buf.modified()
 
     def actors(self) -> list:
         """Every 2-D actor of the labels (for clean-up)."""

@@ -111,6 +111,7 @@ class MuscleLayer:
         self.activation_mode = False
         self._paths: dict[BundleKey, np.ndarray] = {}
         self._colors: dict[BundleKey, tuple] = {}
+        self._actor_rgb: dict[BundleKey, tuple] = {}
         self._scale: dict[BundleKey, float] = {}
         # the one drawn mesh: every bundle's points, normals and colours in shared arrays
         self.poly = vtkPolyData()
@@ -151,6 +152,7 @@ class MuscleLayer:
         self.ghost_actor.SetMapper(ghost_mapper)
         self.ghost_actor.SetVisibility(False)
         self.ghost_actor.SetPickable(False)
+        self._pixel_scale = 1.0
         self.set_style(style)
 
     # -- geometry ------------------------------------------------------------------------
@@ -278,13 +280,9 @@ class MuscleLayer:
         if keys and tubes:
             sides = self.style.tube_sides
             radii = np.array([self.radius(key) for key in keys])
-            paths = [self._paths[k] for k in keys]
-            src, dst = self._gather_index(keys, sides)
-            K = int(max(len(p) for p in paths))
-            P = np.empty((len(paths), K, 3))
-            for j, p in enumerate(paths):  # padded with the last point (see above)
-                P[j, :len(p)] = p
-                P[j, len(p):] = p[-1]
+            src, dst, pad = self._gather_index(keys, sides)
+            # every path padded with its last point (see above): one gather from all of them
+            P = np.concatenate([self._paths[k] for k in keys])[pad]
             pts, nrm = tube_points(P, radii, sides)
             self._all_pts[dst] = pts.reshape(-1, 3)[src]
             self._all_nrm[dst] = nrm.reshape(-1, 3)[src]
@@ -301,12 +299,14 @@ class MuscleLayer:
             self.poly.GetPointData().GetNormals().Modified()
         self._rebuild_halo()
 
-    def _gather_index(self, keys, sides: int) -> tuple[np.ndarray, np.ndarray]:
+    def _gather_index(self, keys, sides: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Where each bundle's tube points sit in :func:`tube_points`' padded output (``src``,
-        flat indices) and in the shared arrays (``dst``), for these keys in this order."""
-        gkey = (self._layout_key, tuple(keys))
+        flat indices) and in the shared arrays (``dst``), for these keys in this order; and
+        ``pad`` ``(B, K)``, the row of the keys' concatenated paths for each padded path point."""
+        gkey = (self._layout_key, tuple(keys), tuple(len(self._paths[k]) for k in keys))
         if self._gather is None or self._gather[0] != gkey:
-            K = max(len(self._paths[k]) for k in keys)
+            lens = np.array([len(self._paths[k]) for k in keys])
+            K = int(lens.max())
             per = tube_point_count(K, sides)
             body, cap = K * sides, 2 * (sides + 1)
             src, dst = [], []
@@ -316,8 +316,10 @@ class MuscleLayer:
                 local = np.r_[np.arange(n), body + np.arange(cap)]
                 src.append(j * per + local)
                 dst.append(b.start + np.arange(n + cap))
-            self._gather = (gkey, np.concatenate(src), np.concatenate(dst))
-        return self._gather[1], self._gather[2]
+            first = np.r_[0, np.cumsum(lens)[:-1]]
+            pad = first[:, None] + np.minimum(np.arange(K)[None, :], lens[:, None] - 1)
+            self._gather = (gkey, np.concatenate(src), np.concatenate(dst), pad)
+        return self._gather[1], self._gather[2], self._gather[3]
 
     def _rebuild_halo(self) -> None:
         """The inverted hull round each shown highlighted bundle (tubes only)."""
@@ -387,12 +389,12 @@ class MuscleLayer:
                     self._colors[key] = colors.INACTIVE_GREY
                     self._scale[key] = st.inactive_scale
             for side, (act, role) in activation.items():
-                rgb = colors.muscle_colors(act, role, scale=scale, threshold=threshold)
-                off = colors.muscle_inactive(act, role, threshold=threshold)
-                for j, (mid, bname) in enumerate(self.order[side][:len(act)]):
+                rgb = colors.muscle_colors(act, role, scale=scale, threshold=threshold).tolist()
+                off = colors.muscle_inactive(act, role, threshold=threshold).tolist()
+                for (mid, bname), c, o in zip(self.order[side], rgb, off):
                     key = (side, mid, bname)
-                    self._colors[key] = tuple(rgb[j])
-                    if off[j]:
+                    self._colors[key] = tuple(c)
+                    if o:
                         self._scale[key] = st.inactive_scale
         if self.highlighted:
             for key in self.bundles:
@@ -401,7 +403,10 @@ class MuscleLayer:
                 else:
                     self._colors[key] = colors.mix(self._colors[key], st.background_rgb, 0.55)
         for key, b in self.bundles.items():
-            b.actor.GetProperty().SetColor(*self._colors[key])
+            c = self._colors[key]
+            if self._actor_rgb.get(key) != c:  # the bundle actors' own colour (picking, tests)
+                self._actor_rgb[key] = c
+                b.actor.GetProperty().SetColor(*c)
         self._write_colors()
         halo = (0.05, 0.05, 0.05) if st.background == "white" else (1.0, 1.0, 1.0)
         self.halo_actor.GetProperty().SetColor(*halo)
@@ -458,7 +463,7 @@ class MuscleLayer:
             prop.SetRenderLinesAsTubes(style.line_mode == "lines")
             prop.SetBackfaceCulling(style.backface_culling and style.line_mode == "tubes")
             prop.SetLighting(True)
-        self.actor.GetProperty().SetLineWidth(max(1.0, style.line_width * style.tube_scale))
+        self._line_width()
         ghost = self.ghost_actor.GetProperty()
         ghost.SetOpacity(0.45)
         ghost.SetAmbient(0.3)
@@ -469,6 +474,16 @@ class MuscleLayer:
         halo.SetLighting(False)
         halo.SetFrontfaceCulling(True)
         halo.SetBackfaceCulling(False)
+
+    def set_pixel_scale(self, scale: float) -> None:
+        """Render pixels per picture pixel (a reduced-resolution drag frame): lines keep their
+        width on screen."""
+        self._pixel_scale = float(scale)
+        self._line_width()
+
+    def _line_width(self) -> None:
+        st = self.style
+        self.actor.GetProperty().SetLineWidth(max(1.0, st.line_width * st.tube_scale * self._pixel_scale))
 
     def points(self) -> np.ndarray:
         """Path points of the shown bundles, ``(N, 3)`` metres (for camera fitting)."""

@@ -6,6 +6,10 @@ The legend sits in a column at the right (at most 30 % of the width: its text sh
 the caption at the top left, or above the legend when the body is tall
 (:meth:`Overlay.set_body_aspect`); :meth:`Overlay.layout` returns the free rectangle that the
 camera fits the body into.
+
+The layout is in picture pixels; a window drawing a drag frame at a reduced resolution
+(:meth:`Overlay.set_pixel_scale`) gets every position multiplied by its scale, and its text is
+rendered at a DPI reduced by the same factor, so the overlay looks the same once scaled up.
 """
 from __future__ import annotations
 
@@ -85,6 +89,8 @@ class Overlay:
         renderer.AddActor(self._swatches)
         self._size: tuple[int, int] | None = None
         self._dirty = True
+        #: render pixels per picture pixel (see :meth:`set_pixel_scale`)
+        self.pixel_scale = 1.0
         self.free_rect = (0.0, 0.0, 1.0, 1.0)
         self.body_aspect: float | None = None
         self.caption_mode = "top"
@@ -107,6 +113,19 @@ class Overlay:
     def set_style(self, style: RenderStyle) -> None:
         self.style = style
         self._dirty = True
+
+    def set_pixel_scale(self, scale: float) -> None:
+        """Render pixels per picture pixel: the layout stays in picture pixels, the actors are
+        placed at ``scale`` times those positions (their text drawn at the window's DPI, which
+        the window reduces by the same factor)."""
+        if scale != self.pixel_scale:
+            self.pixel_scale = float(scale)
+            self._dirty = True
+
+    def _at(self, actor, x: float, y: float) -> None:
+        """Place a 2D actor at picture pixels ``(x, y)``."""
+        s = self.pixel_scale
+        actor.SetPosition(x * s, y * s)
 
     # -- layout --------------------------------------------------------------------------
     def _new_text(self, *, bold: bool = False) -> vtkTextActor:
@@ -255,11 +274,11 @@ class Overlay:
             panel_w = max(panel_w, col_tw)
             x0 = width - margin - panel_w
             cap_text, cap_h = col_text, col_h
-            cap.SetPosition(x0, height - margin)
+            self._at(cap, x0, height - margin)
         else:
             x0 = width - margin - panel_w
             cap_text, cap_h = top_text, top_h
-            cap.SetPosition(margin, height - margin)
+            self._at(cap, margin, height - margin)
         if has_caption:
             cap.SetInput(cap_text)
             cap.SetVisibility(True)
@@ -283,7 +302,7 @@ class Overlay:
                 # "Muscle activation" bar: gradient, then 0 % / 50 % / 100 % underneath.
                 bar_h = int(0.9 * f)
                 bar_w = max(label_w, int(8 * f))
-                actor.SetPosition(x0, y)
+                self._at(actor, x0, y)
                 y -= line
                 quads.append((x0 - 2, y - bar_h - 2, x0 + bar_w + 2, y + 2, fg))
                 ramp = colors.activation_ramp(48)
@@ -300,15 +319,15 @@ class Overlay:
                     tpt.SetColor(*fg)
                     w, _ = self._measure(tpt, lab, dpi)
                     t.SetInput(lab)
-                    t.SetPosition(x0 + frac * bar_w - frac * w, y)
+                    self._at(t, x0 + frac * bar_w - frac * w, y)
                     t.SetVisibility(True)
                 y -= line
                 continue
             if entry is None:
-                actor.SetPosition(x0, y)
+                self._at(actor, x0, y)
                 y -= int(round(1.2 * f)) * text.count("\n")
             else:
-                actor.SetPosition(x0 + sw + int(0.6 * f), y)
+                self._at(actor, x0 + sw + int(0.6 * f), y)
                 cy = y - 0.5 * f - 0.5 * sw + 0.12 * f
                 self._swatch(quads, entry, x0, cy, sw, fg)
             y -= line
@@ -351,7 +370,7 @@ class Overlay:
             pts[4 * i:4 * i + 4, :2] = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
             rgb[i] = np.clip(np.asarray(c) * 255 + 0.5, 0, 255)
         vpts = vtkPoints()
-        vpts.SetData(numpy_to_vtk(pts, deep=True))
+        vpts.SetData(numpy_to_vtk(pts * self.pixel_scale, deep=True))
         self._swatch_poly.SetPoints(vpts)
         self._swatch_poly.SetPolys(vtk_cells(np.arange(4 * n).reshape(n, 4)))
         scal = numpy_to_vtk(rgb, deep=True)

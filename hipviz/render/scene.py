@@ -37,6 +37,8 @@ _SEGMENT = {"pelvis": "pelvis", "femur_r": "femur_r", "femur_l": "femur_l", "tib
             "tibia_l": "tibia_l", "foot_r": "foot_r", "foot_l": "foot_l", "spine": "trunk"}
 #: Every n-th bone vertex is enough to size the floor and find the lowest point.
 _FLOOR_SAMPLE = 7
+#: Width of the floor's grid lines, picture pixels.
+_FLOOR_LINE_PX = 1.5
 
 
 def _side(side: str) -> str:
@@ -141,6 +143,7 @@ class HipScene(SceneCamera, MuscleNaming):
         self._i = 0
         self._activation: dict | None = None
         self._scale = 1.0
+        self._pixel_scale = 1.0
         #: False: presets fixed in the room, so a lying body is seen lying (gravity down the
         #: picture); True: presets turn with the posture ("front" faces the body's front).
         self.anatomical_views = False
@@ -165,6 +168,7 @@ class HipScene(SceneCamera, MuscleNaming):
         (``style.colour == "effort"``) or by their share of the moment (``"share"``), else by
         muscle group. No actor is created or removed.
         """
+        self._changed()
         if not 0 <= i < state.n:
             raise IndexError(f"pose index {i} is outside 0..{state.n - 1}")
         self._state, self._i = state, i
@@ -189,6 +193,10 @@ class HipScene(SceneCamera, MuscleNaming):
                                                       zip(part.muscle_ids, part.bundle_names, part.paths)))
         self._recolour()
         self._refresh()
+
+    def _changed(self) -> None:
+        """Something drawn changed (pose, style, muscles shown): cached layout inputs go."""
+        self.__dict__.pop("_focus_cache", None)
 
     def _place_floor(self) -> None:
         """The floor at the state's floor height (else under the lowest bone), under the body."""
@@ -231,6 +239,7 @@ class HipScene(SceneCamera, MuscleNaming):
 
     def set_muscle_visible(self, muscle_id: str, visible: bool) -> None:
         """Show or hide every bundle of a muscle on both sides."""
+        self._changed()
         self._check_muscle(muscle_id)
         self.muscles.visible_muscles[muscle_id] = bool(visible)
         self.muscles.apply_visibility()
@@ -239,6 +248,7 @@ class HipScene(SceneCamera, MuscleNaming):
 
     def set_side_visible(self, side: str, visible: bool) -> None:
         """Show or hide all muscles of one side (``"r"``/``"right"`` or ``"l"``/``"left"``)."""
+        self._changed()
         self.muscles.visible_sides[_side(side)] = bool(visible)
         self.muscles.apply_visibility()
         self._update_labels()
@@ -246,6 +256,7 @@ class HipScene(SceneCamera, MuscleNaming):
 
     def set_muscles_visible(self, visible: bool) -> None:
         """Show or hide all muscles at once (individual choices are kept)."""
+        self._changed()
         self.muscles.show_all = bool(visible)
         self.muscles.apply_visibility()
         self._update_labels()
@@ -253,6 +264,7 @@ class HipScene(SceneCamera, MuscleNaming):
 
     def solo(self, muscle_id: str | None) -> None:
         """Show only ``muscle_id`` (both sides); ``None`` shows all visible muscles again."""
+        self._changed()
         if muscle_id is not None:
             self._check_muscle(muscle_id)
         self.muscles.solo_id = muscle_id
@@ -275,6 +287,7 @@ class HipScene(SceneCamera, MuscleNaming):
         >>> scene.highlight("right", ["piriformis", "obturator_internus"])  # doctest: +SKIP
         >>> scene.highlight("right", None)  # doctest: +SKIP
         """
+        self._changed()
         ids = [] if muscle_ids is None else [muscle_ids] if isinstance(muscle_ids, str) else list(muscle_ids)
         for mid in ids:
             self._check_muscle(mid)
@@ -334,11 +347,31 @@ class HipScene(SceneCamera, MuscleNaming):
         self.overlay.set_legend(title, entries)
         self._layout()
 
+    def pixel_scale(self) -> float:
+        """Render pixels per picture pixel: 1, or less while the window draws a drag frame at a
+        reduced resolution (``plotter.render_scale``; the frame is then scaled up on screen)."""
+        return float(getattr(self.plotter, "render_scale", 1.0) or 1.0)
+
     def _window_size(self) -> tuple[int, int]:
+        """The picture's size in picture pixels, the unit of every layout (legend, names, camera
+        fit): the render window's size, divided by :meth:`pixel_scale`."""
         w, h = self.plotter.window_size
+        s = self.pixel_scale()
+        if s != 1.0:
+            w, h = round(w / s), round(h / s)
         return max(int(w), 1), max(int(h), 1)
 
+    def _apply_pixel_scale(self, s: float) -> None:
+        """Sizes VTK takes in render pixels (line widths) and the 2D layers' scale, for ``s``."""
+        if s == self._pixel_scale:
+            return
+        self._pixel_scale = s
+        self.overlay.set_pixel_scale(s)
+        self.muscles.set_pixel_scale(s)
+        self.floor.actor.GetProperty().SetLineWidth(_FLOOR_LINE_PX * s)
+
     def _layout(self) -> tuple[float, float, float, float]:
+        self._apply_pixel_scale(self.pixel_scale())
         return self.overlay.layout(*self._window_size())
 
     def _labels_shown(self, direction) -> bool:
@@ -348,9 +381,11 @@ class HipScene(SceneCamera, MuscleNaming):
         rw = self.renderer.GetRenderWindow()
         if rw is None:
             return
-        w, h = rw.GetSize()
-        if w <= 0 or h <= 0:
+        rw_w, rw_h = rw.GetSize()
+        if rw_w <= 0 or rw_h <= 0:
             return
+        self._apply_pixel_scale(self.pixel_scale())
+        w, h = self._window_size()
         x0, x1, y0, y1 = self.overlay.layout(w, h)
         if self.xray is not None:  # the x-ray layer costs nothing while nothing is highlighted
             self.xray.SetDraw(bool(self.muscles.ghost_actor.GetVisibility()))
@@ -408,6 +443,7 @@ class HipScene(SceneCamera, MuscleNaming):
 
     def set_style(self, style: RenderStyle) -> None:
         """Switch the whole look (background, fonts, tube thickness, line mode, anti-aliasing ...)."""
+        self._changed()
         self.style = style
         self.plotter.set_background(style.background_rgb)
         if style.bone_detail != self._bone_detail:

@@ -57,7 +57,17 @@ class SceneCamera:
         """What the camera fits, room frame ``(N, 3)`` metres: the pelvis and spine, the moving
         leg's bones and muscles, the highlighted muscles, the ASIS markers and the R/L labels; in
         a whole-body pose (:meth:`whole_body`) every visible bone, muscle and the trunk outline.
-        ``sample`` takes every n-th bone vertex."""
+        ``sample`` takes every n-th bone vertex.
+
+        Kept until the scene changes (a new pose, style, view or muscles shown: see
+        ``HipScene._changed``); the names beside the body ask for it every frame."""
+        cache = self.__dict__.setdefault("_focus_cache", {})
+        key = (sample, self.view, self.anatomical_views)
+        if key not in cache:
+            cache[key] = self._focus_points(sample)
+        return cache[key]
+
+    def _focus_points(self, sample: int) -> np.ndarray:
         whole = self.whole_body()
         moving = getattr(self._state, "side", "r") or "r"
         legs = {"femur", "tibia", "foot"}
@@ -114,6 +124,7 @@ class SceneCamera:
         the caption, with a small margin; call again after a pose change to re-fit. A camera
         already in parallel projection (``camera.SetParallelProjection(True)``) is fitted as such.
         """
+        self.__dict__.pop("_focus_cache", None)
         preset = self._view_vectors(name)
         self.view = name
         # looking down (or up) the trunk, the rib cage would stand between the camera and the

@@ -90,7 +90,7 @@ class MuscleNaming:
         pts = self.focus_points(sample=5)
         if not len(pts):
             return None
-        xy = project(self.renderer, pts)[:, :2]
+        xy = project(self.renderer, pts, self.pixel_scale())[:, :2]
         return float(xy[:, 0].min()), float(xy[:, 1].min()), float(xy[:, 0].max()), float(xy[:, 1].max())
 
     def label_areas(self, size, free) -> tuple[tuple, tuple]:
@@ -114,7 +114,8 @@ class MuscleNaming:
         self.muscle_labels.visible = body is not None
         self.muscle_labels.place(body=body or area, area=area, right_area=right, legend=self.overlay.legend_box,
                                  font_px=self.label_font_px(h),
-                                 text_rgb=self.style.text_rgb, background_rgb=self.style.background_rgb)
+                                 text_rgb=self.style.text_rgb, background_rgb=self.style.background_rgb,
+                                 pixel_scale=self.pixel_scale())
 
     def _label_width(self, height: int) -> float:
         """Pixels of the widest muscle name now (with its swatch and margins)."""
