@@ -6,9 +6,25 @@ from a 1 mm voxel distance field, good to about half a millimetre). The left fem
 with the right thigh adducted 30 deg in front of a standing left leg the two thighs overlap,
 which no wrapping surface on the right leg's bones can (or should) change.
 
-Bundles that do not yet meet 3 mm are listed in :data:`KNOWN_DEEPER` with the depth measured
-when they were listed: they must not get deeper, and the test fails (strict) when one of them
-meets the tolerance, so that the list only shrinks.
+Paths are judged only over the poses the bones themselves allow. At the combined ends of the
+ranges the femur runs into the pelvis: the femoral neck into the acetabular rim, the iliopubic
+eminence or the anterior inferior iliac spine at flexion with adduction and internal rotation
+(femoroacetabular impingement, the FADIR test), into the posterior rim at extension with external
+rotation, and the lesser trochanter and proximal shaft into the ischial tuberosity at extension or
+neutral with adduction and external rotation (ischiofemoral impingement). A real hip stops where
+bone meets bone, so a muscle path in such a pose means nothing. ``check_paths.bone_overlap``
+looks every mesh vertex of the femur up in the pelvis's distance field and every vertex of the
+pelvis in the femur's (likewise tibia and femur), and a pose is excluded when the deeper way
+exceeds the same 3 mm tolerance. Measured: 88 of the 600 poses are excluded (22 of the 150 hip
+poses, each at its four knee angles), all by femur and pelvis; tibia and femur overlap by 0.6 mm
+at most. The tests below hold that count to at most 88, check that the overlap measure does see
+the impingement (the FADIR pose is excluded, the femur 15.9 mm into the pelvis there), and that
+neutral and the validated range (flexion 0-90 deg with zero adduction and rotation, knee 0-140
+deg) are never excluded.
+
+Bundles that do not yet meet 3 mm over the allowed poses are listed in :data:`KNOWN_DEEPER` with
+the depth measured when they were listed: they must not get deeper, and the test fails (strict)
+when one of them meets the tolerance, so that the list only shrinks.
 """
 from __future__ import annotations
 
@@ -20,6 +36,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 TOLERANCE_MM = 3.0
+#: How many of the 600 poses the bones exclude (measured: 88, all femur against pelvis). More
+#: needs a reason: the bones' meshes or the joints changed, not the muscles.
+MAX_EXCLUDED_POSES = 88
 pytestmark = pytest.mark.skipif(not (ROOT / "meshes" / "pelvis.ply").exists(), reason="bone meshes not generated")
 
 #: (muscle, bundle) -> the deepest measured (mm), for bundles that do not yet stay within the
@@ -53,28 +72,51 @@ pytestmark = pytest.mark.skipif(not (ROOT / "meshes" / "pelvis.ply").exists(), r
 #: was 21.8 mm at knee 140 deg while the tibia swung into the femoral condyles; with the knee's
 #: flexion axis through the posterior condyles (segments.toml [knee]) the bones no longer overlap and
 #: it is 8.6 mm (psoas 8.9 -> 9.2 and biceps 12.0 -> 12.2 mm moved with the knee's new geometry).
+#: Then the paths were judged only over the 512 poses the bones allow (88 excluded where the femur
+#: runs into the pelvis, see the module docstring): every bundle whose worst pose had an attachment
+#: inside the other bone is now judged at another pose, and gluteus minimus anterior (6.8 -> 1.0 mm)
+#: meets 3 mm (rectus femoris 14.5 -> 11.0, quadratus femoris 10.9 -> 5.4, biceps 12.2 -> 6.3,
+#: semitendinosus 8.2 -> 7.5, gemellus inferior 6.5 -> 3.2, gluteus maximus superior 10.9 -> 9.4,
+#: piriformis 5.8 -> 4.3, obturator externus 7.4 -> 4.7, adductor longus 6.9 -> 6.1, brevis
+#: 6.6 -> 6.1). Then wrapping surfaces for structures the rest cut through, each touched only
+#: away from the validated range (the toml files say where; the moment arms from 0 to 90 deg of
+#: flexion move by 0.03 cm at most): gluteus maximus superior over the greater trochanter
+#: (9.4 -> 2.8, off the list), quadratus femoris round the intertrochanteric crest (5.4 -> 2.1, off
+#: the list), rectus femoris over the front of the greater trochanter with its suprapatellar point
+#: 2 mm forward in front of the distal femur (11.0 -> 4.4). Found but not applied, because each
+#: obstacle costs the moment-arm kernel about 5 % (benchmarks/bench_moment_arms.py), and a second
+#: on a segment whose first is often touched (the hamstrings' knee cylinder, obturator externus's
+#: neck cylinder) doubles it: a sphere over the back of the proximal femur for adductor magnus's
+#: ischiocondylar part (9.3 -> 5.5), biceps (6.3 -> 3.9) and semimembranosus (8.6 -> 6.0), that and one round
+#: the front of the ischial tuberosity for semitendinosus (7.5 -> 4.9), one past the lesser
+#: trochanter for obturator externus (4.7 -> 3.9); and gluteus maximus middle round the proximal
+#: shaft (10.8 -> 8.5) made the several-obstacle iteration oscillate against the 50 mm hip cylinder,
+#: whose origin lies inside it. Left: iliopsoas (both parts cut the pelvic brim next to the
+#: iliopectineal eminence in most poses, the validated range included, so a surface there moves
+#: the flexion arm that matches Arnold et al. 2000), pectineus (6 mm into the superior pubic ramus
+#: already at neutral), adductor longus (its linea aspera insertion lies 5 mm inside the shaft, but
+#: on the surface it becomes a small external rotator against the published internal one), the
+#: other adductors and gracilis at the pubic rami, sartorius and piriformis (a sphere gave
+#: 0.2-0.5 mm).
 KNOWN_DEEPER: dict[tuple[str, str], float] = {
-    ("gluteus_maximus", "superior"): 10.9,
     ("gluteus_maximus", "middle"): 10.8,
     ("gluteus_maximus", "inferior"): 8.6,
-    ("gluteus_minimus", "anterior"): 6.8,
-    ("piriformis", "main"): 5.8,
+    ("piriformis", "main"): 4.3,
     ("gemellus_superior", "main"): 3.2,
-    ("gemellus_inferior", "main"): 6.5,
-    ("quadratus_femoris", "main"): 10.9,
-    ("obturator_externus", "main"): 7.4,
+    ("gemellus_inferior", "main"): 3.2,
+    ("obturator_externus", "main"): 4.7,
     ("iliopsoas", "iliacus"): 8.8,
     ("iliopsoas", "psoas"): 9.2,
     ("sartorius", "main"): 5.8,
-    ("rectus_femoris", "main"): 14.5,
+    ("rectus_femoris", "main"): 4.4,
     ("pectineus", "main"): 7.9,
-    ("adductor_longus", "main"): 6.9,
-    ("adductor_brevis", "main"): 6.6,
+    ("adductor_longus", "main"): 6.1,
+    ("adductor_brevis", "main"): 6.1,
     ("adductor_magnus", "proximal"): 5.9,
     ("adductor_magnus", "ischiocondylar"): 9.3,
     ("gracilis", "main"): 5.0,
-    ("biceps_femoris_long_head", "main"): 12.2,
-    ("semitendinosus", "main"): 8.2,
+    ("biceps_femoris_long_head", "main"): 6.3,
+    ("semitendinosus", "main"): 7.5,
     ("semimembranosus", "main"): 8.6,
 }
 
@@ -87,11 +129,47 @@ def _check_paths():
 
 
 @pytest.fixture(scope="module")
-def depths(model):
+def allowed(model):
+    """(poses, ok, overlap): the grid, the poses the bones allow, and the bone-against-bone measure."""
     cp = _check_paths()
-    d = cp.inside_depths(model, cp.grid_poses()) * 1000  # (poses, bundles), mm
+    poses = cp.grid_poses()
+    ok, overlap = cp.reachable(model, poses, tolerance_mm=TOLERANCE_MM)
+    return poses, ok, overlap
+
+
+@pytest.fixture(scope="module")
+def depths(model, allowed):
+    cp = _check_paths()
+    poses, ok, _ = allowed
+    d = cp.inside_depths(model, poses)[ok] * 1000  # (allowed poses, bundles), mm
     ps = model.paths["r"]
     return {(m, b): float(d[:, i].max()) for i, (m, b) in enumerate(zip(ps.muscle_ids, ps.bundle_names))}
+
+
+def test_few_poses_are_excluded_and_only_where_bones_overlap(allowed):
+    poses, ok, overlap = allowed
+    n_excluded = int((~ok).sum())
+    assert n_excluded <= MAX_EXCLUDED_POSES, (n_excluded, len(ok))
+    # excluded exactly where some joint's bones overlap by more than the tolerance
+    deepest = np.max([o["depth"] for o in overlap.values()], axis=0) * 1000
+    assert np.array_equal(~ok, deepest > TOLERANCE_MM)
+    # the knee's bones stay clear over its whole range
+    assert overlap[("tibia_r", "femur_r")]["depth"].max() * 1000 <= TOLERANCE_MM
+    # the measure sees impingement: flexion 110, adduction 30, internal rotation 40 (FADIR) drives
+    # the femoral neck into the front of the acetabular rim
+    fadir = (poses["flexion"] == 110) & (poses["adduction"] == 30) & (poses["rotation"] == 40)
+    assert not ok[fadir].any()
+    assert (overlap[("femur_r", "pelvis")]["depth"][fadir] * 1000 > 10).all()
+
+
+def test_neutral_and_the_validated_range_are_never_excluded(model):
+    cp = _check_paths()
+    grid = {"flexion": tuple(range(0, 91, 5)), "adduction": (0,), "rotation": (0,), "knee": (0, 20, 45, 70, 90, 115, 140)}
+    poses = cp.grid_poses(grid)
+    ok, overlap = cp.reachable(model, poses, tolerance_mm=TOLERANCE_MM)
+    assert ok.all(), {k: float(o["depth"].max() * 1000) for k, o in overlap.items()}
+    # the femur and pelvis do not touch at all there (0.0 mm measured), the knee 0.6 mm at most
+    assert overlap[("femur_r", "pelvis")]["depth"].max() * 1000 < 1.0
 
 
 def test_the_depth_field_measures_the_bone(model):
@@ -119,3 +197,38 @@ def test_known_deeper_paths_get_no_deeper(depths, key):
     assert depths[key] <= KNOWN_DEEPER[key] + 0.5, (key, depths[key])
     if depths[key] <= TOLERANCE_MM:
         pytest.fail(f"{key} now stays within {TOLERANCE_MM} mm ({depths[key]:.1f} mm): take it off KNOWN_DEEPER")
+
+
+def test_untouched_obstacles_on_one_segment_leave_the_straight_line(model):
+    """Two spheres on one segment that the path does not touch (their nearest points clip to the
+    same end of the line) must give the straight line's length and moment arms, not a piece of no
+    length and no direction (NaN); and a third, touched obstacle on the segment (the hamstrings'
+    knee cylinder) must wrap as it does alone."""
+    from hipviz.core.model import knee_axis_offset
+    from hipviz.core.muscles import parse_muscle
+    from hipviz.core.paths import compile_paths, path_kinematics
+
+    def bundle(wraps):
+        return {"name": f"b{len(wraps)}", "path": [
+            {"bone": "pelvis", "at": "ischial_tuberosity", "offset_mm": [-3, 0, 0]},
+            {"bone": "tibia", "at": "medial_tibial_condyle", "offset_mm": [-24, -34, -12]}], "wraps": wraps}
+
+    far = [{"segment": 0, "shape": "sphere", "bone": "pelvis", "at": "ischial_tuberosity", "offset_mm": [60, 60, -40], "radius_mm": 5},
+           {"segment": 0, "shape": "sphere", "bone": "femur", "at": "quadrate_tubercle", "offset_mm": [60, 60, -40], "radius_mm": 5}]
+    knee = [{"segment": 0, "shape": "cylinder", "bone": "femur", "at": "knee_center", "offset_mm": [-5, -8, -20], "radius_mm": 28,
+             "axis": [0, 0, 1], "side": [-1, 0, 0]}]
+    raw = {"id": "probe", "name": "Probe", "group": "posterior", "origin": "-", "insertion": "-", "innervation": "-",
+           "actions": [], "max_force_n": 1, "force_source": "-",
+           "bundles": [bundle([]), bundle(far), bundle(knee), bundle(far + knee)]}
+    ps = compile_paths([parse_muscle(raw, "probe")], model.canonical["r"], knee_axis_offset=knee_axis_offset())
+    rng = np.random.default_rng(1)
+    q = np.radians(np.column_stack([rng.uniform(-20, 110, 200), rng.uniform(-45, 30, 200), rng.uniform(-45, 40, 200)]))
+    k = np.radians(rng.uniform(0, 140, 200))
+    out = path_kinematics(ps, q, k)
+    ma, length = out["moment_arm"], out["length"]
+    assert np.isfinite(ma).all() and np.isfinite(length).all()
+    assert not out["wrapping"][:, :2].any()  # the far spheres are never touched
+    np.testing.assert_allclose(length[:, 1], length[:, 0], atol=1e-9)
+    np.testing.assert_allclose(ma[:, 1], ma[:, 0], atol=1e-9)
+    np.testing.assert_allclose(length[:, 3], length[:, 2], atol=1e-7)
+    np.testing.assert_allclose(ma[:, 3], ma[:, 2], atol=1e-6)

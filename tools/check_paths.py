@@ -12,6 +12,17 @@ voxel to the nearest outside one is taken (``scipy.ndimage.distance_transform_ed
 every 2 mm are looked up in that grid with trilinear interpolation. The depths are good to about
 half a millimetre, far inside the 3 mm tolerance, and the 600 poses take a few seconds instead of
 minutes of exact point-to-mesh distances.
+
+Poses the bones cannot reach: at the combined ends of the ranges the femur itself runs into the
+pelvis (the femoral neck into the acetabular rim or the anterior inferior iliac spine at flexion,
+adduction and internal rotation: femoroacetabular impingement, the FADIR test; into the posterior
+rim at extension with external rotation; the lesser trochanter into the ischial tuberosity at
+extension or neutral with adduction and external rotation: ischiofemoral impingement). A real hip
+stops there, so a muscle path in such a pose means nothing. :func:`bone_overlap` measures, with
+the same distance fields, how deep each bone's mesh vertices go into the other bone of a joint
+(femur and pelvis, tibia and femur; both ways, the deeper counts), and paths are judged only over
+the poses where that overlap is within the same tolerance (:func:`reachable`). The report prints
+how many poses that excludes and which bones meet where, and the counts over the whole grid too.
 """
 from __future__ import annotations
 
@@ -107,6 +118,101 @@ def depth_grid(mesh_path: str, origin: tuple[float, float, float]) -> tuple[np.n
     return lo, depth * inside
 
 
+#: The joints whose bones are checked against each other: (bone, the bone it articulates with).
+OVERLAP_PAIRS = (("femur_r", "pelvis"), ("tibia_r", "femur_r"))
+
+
+@lru_cache(maxsize=8)
+def mesh_vertices(mesh_path: str, origin: tuple[float, float, float]) -> np.ndarray:
+    """The mesh's vertices (m) in its segment frame (moved by ``-origin``, as :func:`depth_grid`)."""
+    import trimesh
+
+    return np.asarray(trimesh.load(mesh_path, process=False).vertices, float) - np.asarray(origin)
+
+
+def bone_overlap(model, poses: dict, state=None) -> dict[tuple[str, str], dict]:
+    """How deep the bones of each joint (:data:`OVERLAP_PAIRS`) go into each other, per pose.
+
+    Every vertex of one bone's mesh (1-2 mm apart) is looked up in the other bone's distance
+    field, both ways round. Returns ``{(a, b): {"depth": (n,) m, "point": {a: (n, 3), b: (n, 3)}}}``:
+    the deeper of the two ways and, for it, the deepest point in each bone's landmark frame (m),
+    which says where they meet.
+    """
+    from scipy.ndimage import map_coordinates
+
+    from hipviz.render.bones import bone_origin
+
+    if state is None:
+        state = hipviz.evaluate(model, poses, side="right", place=False)
+    out = {}
+    for a, b in OVERLAP_PAIRS:
+        origin = {x: tuple(float(c) for c in bone_origin(model, x)) for x in (a, b)}
+        best = None
+        for into, frm in ((b, a), (a, b)):
+            v = mesh_vertices(str(model.mesh_files[frm]), origin[frm])
+            lo, depth = depth_grid(str(model.mesh_files[into]), origin[into])
+            Tf, Ti = state.transforms[frm], state.transforms[into]
+            world = np.einsum("nij,kj->nki", Tf[:, :3, :3], v) + Tf[:, None, :3, 3]
+            loc = np.einsum("nij,nki->nkj", Ti[:, :3, :3], world - Ti[:, None, :3, 3])
+            d = map_coordinates(depth, ((loc - lo) / PITCH).reshape(-1, 3).T, order=1,
+                                mode="constant", cval=0.0).reshape(loc.shape[:2])
+            k = d.argmax(axis=1)
+            rows = np.arange(len(k))
+            here = {"depth": d[rows, k],
+                    "point": {frm: v[k] + np.asarray(origin[frm]), into: loc[rows, k] + np.asarray(origin[into])}}
+            if best is None:
+                best = here
+            else:
+                deeper = here["depth"] > best["depth"]
+                best = {"depth": np.where(deeper, here["depth"], best["depth"]),
+                        "point": {x: np.where(deeper[:, None], here["point"][x], best["point"][x]) for x in (a, b)}}
+        out[(a, b)] = best
+    return out
+
+
+def reachable(model, poses: dict, *, tolerance_mm: float = 3.0, state=None) -> tuple[np.ndarray, dict]:
+    """``(ok, overlap)``: the poses (n,) bool where no joint's bones overlap by more than
+    ``tolerance_mm``, and :func:`bone_overlap`'s measurement."""
+    overlap = bone_overlap(model, poses, state)
+    ok = np.ones(len(next(iter(poses.values()))), bool)
+    for pair in overlap.values():
+        ok &= pair["depth"] * 1000 <= tolerance_mm
+    return ok, overlap
+
+
+def _nearest_landmark(model, bone: str, point: np.ndarray) -> str:
+    table = model.landmarks[bone]
+    name = min(table, key=lambda k: float(np.linalg.norm(np.asarray(table[k]) - point)))
+    return name[:-2] if name.endswith(("_r", "_l")) else name
+
+
+def print_excluded(model, poses: dict, ok: np.ndarray, overlap: dict, tolerance_mm: float = 3.0) -> None:
+    """Say how many poses the bones exclude, at which joint, and where the bones meet (per hip
+    pose, the knee's angles that share it listed together)."""
+    n = len(ok)
+    why = ", ".join(f"{a} into {b} (or back) in {int((o['depth'] * 1000 > tolerance_mm).sum())}"
+                    for (a, b), o in overlap.items())
+    print(f"{int((~ok).sum())} of {n} poses excluded, the bones overlapping by more than {tolerance_mm:g} mm: {why}")
+    seen = {}
+    hip = [k for k in poses if k != "knee"]
+    for i in np.flatnonzero(~ok):
+        for (a, b), o in overlap.items():
+            if o["depth"][i] * 1000 <= tolerance_mm:
+                continue
+            key = (tuple(float(poses[k][i]) for k in hip), a, b)
+            where = (f"{_nearest_landmark(model, a, o['point'][a][i])} into "
+                     f"{_nearest_landmark(model, b, o['point'][b][i])}")
+            entry = seen.setdefault(key, [0.0, where, []])
+            if o["depth"][i] > entry[0]:
+                entry[0], entry[1] = float(o["depth"][i]), where
+            if "knee" in poses:
+                entry[2].append(f"{poses['knee'][i]:g}")
+    for (q, a, b), (depth, where, knees) in seen.items():
+        pose = ", ".join(f"{k} {v:g}" for k, v in zip(hip, q))
+        print(f"  {pose}{', knee ' + '/'.join(knees) if knees else ''}: {a}/{b} {1000 * depth:.1f} mm, "
+              f"{where} (nearest landmarks)")
+
+
 def sample_paths(paths: list[np.ndarray], step: float = 0.002) -> list[np.ndarray]:
     """Each bundle's path (n, k, 3) resampled every ``step`` metres or less, end points left out
     (the attachments sit on the bone): a list of (n, m, 3)."""
@@ -120,13 +226,15 @@ def sample_paths(paths: list[np.ndarray], step: float = 0.002) -> list[np.ndarra
     return out
 
 
-def inside_depths(model, poses: dict, side: str = "r") -> np.ndarray:
-    """Depth (n_poses, n_bundles), metres, of the deepest path sample inside any bone."""
+def inside_depths(model, poses: dict, side: str = "r", state=None) -> np.ndarray:
+    """Depth (n_poses, n_bundles), metres, of the deepest path sample inside any bone, over every
+    pose (mask it with :func:`reachable` to judge the paths)."""
     from scipy.ndimage import map_coordinates
 
     from hipviz.render.bones import bone_origin
 
-    state = hipviz.evaluate(model, poses, side="right" if side == "r" else "left", place=False)
+    if state is None:
+        state = hipviz.evaluate(model, poses, side="right" if side == "r" else "left", place=False)
     samples = sample_paths(state.muscles[side].paths)
     n = state.n
     worst = np.zeros((n, len(samples)))
@@ -144,9 +252,15 @@ def inside_depths(model, poses: dict, side: str = "r") -> np.ndarray:
 
 
 def report(model, *, tolerance_mm: float = 3.0, grid: dict = GRID) -> tuple[np.ndarray, list]:
-    """Per bundle: the worst depth (mm) and its pose; prints the table and the counts."""
+    """Per bundle: the worst depth (mm) over the poses the bones allow, and its pose; prints the
+    poses excluded, the table and the counts (also over the whole grid)."""
     poses = grid_poses(grid)
-    d = inside_depths(model, poses) * 1000
+    state = hipviz.evaluate(model, poses, side="right", place=False)
+    ok, overlap = reachable(model, poses, tolerance_mm=tolerance_mm, state=state)
+    print_excluded(model, poses, ok, overlap, tolerance_mm)
+    print()
+    full = inside_depths(model, poses, state=state) * 1000
+    d = np.where(ok[:, None], full, 0.0)
     ps = model.paths["r"]
     k = d.argmax(axis=0)
     where = [{name: float(poses[name][i]) for name in poses} for i in k]
@@ -154,8 +268,13 @@ def report(model, *, tolerance_mm: float = 3.0, grid: dict = GRID) -> tuple[np.n
         flag = "  <-- over 10 mm" if d[k[b], b] > 10 else ("  <-- over tolerance" if d[k[b], b] > tolerance_mm else "")
         pose = ", ".join(f"{n} {v:g}" for n, v in where[b].items())
         print(f"{m:26s}{name:15s} {d[k[b], b]:5.1f} mm at {pose}{flag}")
-    print(f"{d.shape[0]} poses x {d.shape[1]} bundles: {int((d > 10).sum())} bundle-poses more than 10 mm inside bone, "
+    within = int((d.max(axis=0) <= tolerance_mm).sum())
+    print(f"{int(ok.sum())} poses the bones allow x {d.shape[1]} bundles: {within} bundles within {tolerance_mm:g} mm; "
+          f"{int((d > 10).sum())} bundle-poses more than 10 mm inside bone, "
           f"{int((d > tolerance_mm).sum())} more than {tolerance_mm:g} mm; deepest {d.max():.1f} mm")
+    print(f"(over all {full.shape[0]} poses, the excluded too: {int((full.max(axis=0) <= tolerance_mm).sum())} bundles "
+          f"within {tolerance_mm:g} mm; {int((full > 10).sum())} more than 10 mm, "
+          f"{int((full > tolerance_mm).sum())} more than {tolerance_mm:g} mm; deepest {full.max():.1f} mm)")
     return d.max(axis=0), where
 
 
@@ -164,14 +283,15 @@ def diagnose(model, *, tolerance_mm: float = 3.0, grid: dict = GRID) -> list[dic
     (mm, in that bone's landmark frame), the piece of the drawn path (between which of its vertices,
     0 = origin) and how far along it; and whether that is bone against bone: how many poses have an
     attachment (the path's first or last point) more than 1 mm inside another bone than its own,
-    and the worst depth over the poses where neither is. Prints one
-    paragraph per bundle and returns the rows."""
+    and the worst depth over the poses where neither is. Only the poses the bones allow
+    (:func:`reachable`) are judged. Prints one paragraph per bundle and returns the rows."""
     from scipy.ndimage import map_coordinates
 
     from hipviz.render.bones import bone_origin
 
     poses = grid_poses(grid)
     state = hipviz.evaluate(model, poses, side="right", place=False)
+    ok, _ = reachable(model, poses, tolerance_mm=tolerance_mm, state=state)
     ps = model.paths["r"]
     rows = []
     for b, (m, name) in enumerate(zip(ps.muscle_ids, ps.bundle_names)):
@@ -205,13 +325,13 @@ def diagnose(model, *, tolerance_mm: float = 3.0, grid: dict = GRID) -> list[dic
             other = [e for e, body in enumerate(own) if body != j]
             if other:
                 ends = np.maximum(ends, look(path[:, [(0, -1)[e] for e in other]])[1].max(axis=1))
-        worst = best.max(axis=1) * 1000
+        worst = np.where(ok, best.max(axis=1) * 1000, 0.0)
         i = int(worst.argmax())
         if worst[i] <= tolerance_mm:
             continue
         k = int(best[i].argmax())
         bone = BONES[where[i, k]]
-        clash = ends * 1000 > 1.0
+        clash = (ends * 1000 > 1.0) & ok
         row = {"muscle": m, "bundle": name, "depth_mm": float(worst[i]),
                "pose": {n: float(poses[n][i]) for n in poses}, "bone": bone,
                "point_mm": (local_of[bone][i, k] * 1000).round(1).tolist(),

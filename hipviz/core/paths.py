@@ -232,20 +232,28 @@ def _build_tables(ps: PathSet) -> None:
                 multi_pieces.append((i0, i1, s))
 
     def crossing(distal: tuple[int, ...]):
-        prox, dist, bundle = [], [], []
+        prox, dist, bundle, line = [], [], [], []
         for i0, i1, b0, b1, bun in pieces:
             d0, d1 = b0 in distal, b1 in distal
             if d0 != d1:
                 prox.append(i0 if d1 else i1)
                 dist.append(i1 if d1 else i0)
                 bundle.append(bun)
+                # an obstacle at one end of the piece (its meeting point at the far end, else its
+                # leaving point at the near end), whose straight line the piece lies on when the
+                # obstacle is not touched; and whether that line runs towards the distal end
+                w = i1 - T1 if T1 <= i1 < T2 else (i0 - T2 if i0 >= T2 else -1)
+                line.append((w, 1 if d1 else -1))
         assign = np.zeros((len(bundle), ps.n_bundles))
         assign[np.arange(len(bundle)), bundle] = 1.0
-        return np.array(prox, dtype=int), np.array(dist, dtype=int), assign
+        return np.array(prox, dtype=int), np.array(dist, dtype=int), assign, np.array(line, dtype=int).reshape(-1, 2)
 
-    ps._cache["hip"] = crossing(_DISTAL_HIP)
-    ps._cache["knee"] = crossing((2,))
-    ps._cache["lumbar"] = crossing((3,))
+    # per joint: the pieces that cross it (proximal end, distal end) and their bundles; and, for
+    # a piece that can have no length (see _unit_pieces), the obstacle whose line it lies on
+    for key, distal in (("hip", _DISTAL_HIP), ("knee", (2,)), ("lumbar", (3,))):
+        prox, dist, assign, line = crossing(distal)
+        ps._cache[key] = (prox, dist, assign)
+        ps._cache[key + "_line"] = line
     seg_assign = np.zeros((len(ps.seg_a), ps.n_bundles))
     seg_assign[np.arange(len(ps.seg_a)), ps.seg_bundle] = 1.0
     ps._cache["seg_assign"] = seg_assign
@@ -268,6 +276,16 @@ def _build_tables(ps: PathSet) -> None:
     arc_assign[np.arange(len(multi)), np.searchsorted(msegs, ps.wrap_seg[multi])] = 1.0
     single = np.setdiff1d(np.arange(Nw), multi)
     ps._cache["multi"] = (multi, sweeps, msegs, mp, piece_assign, arc_assign, single)
+    # the same in the columns of ``multi`` (the iteration's own arrays): per sweep and shape the
+    # obstacles and their columns, and each column's neighbours on its segment (-1: none)
+    col_of = np.full(Nw, -1, dtype=int)
+    col_of[multi] = np.arange(multi.size)
+    sweeps_l = [(w, col_of[w]) for _ws, *subsets in sweeps for w in subsets if w.size]
+    prev_l = np.where(ps.wrap_prev[multi] >= 0, col_of[ps.wrap_prev[multi]], -1) if multi.size else np.zeros(0, int)
+    next_l = np.where(ps.wrap_next[multi] >= 0, col_of[ps.wrap_next[multi]], -1) if multi.size else np.zeros(0, int)
+    seg_cols = np.zeros((multi.size, msegs.size), dtype=np.int8)  # column -> its segment
+    seg_cols[np.arange(multi.size), np.searchsorted(msegs, ps.wrap_seg[multi])] = 1
+    ps._cache["multi_local"] = (sweeps_l, prev_l, next_l, seg_cols)
     # drawing: per bundle, indices into [points, arc samples (Nw * ARC_SAMPLES)]
     draw = []
     for b in range(ps.n_bundles):
@@ -300,8 +318,49 @@ def _points(ps: PathSet, q_hip: np.ndarray, q_knee: np.ndarray, q_lumbar: np.nda
         if idx is None:
             idx = ps._cache[("body", body)] = np.flatnonzero(ps.point_body == body)
         if idx.size:
-            X[:, idx] = np.einsum("pij,nj->pni", Rb[body], ps.points[idx]) + tb[body][:, None, :]
+            X[:, idx] = _rotated(Rb[body], ps.points[idx], body == 0 or (body == 3 and q_lumbar is None)) \
+                + tb[body][:, None, :]
     return X, Rb, tb
+
+
+def _rotated(R: np.ndarray, v: np.ndarray, identity: bool = False) -> np.ndarray:
+    """``R[p] @ v[k]`` for every pose ``p`` and vector ``k``: (n, 3, 3) x (k, 3) -> (n, k, 3); or
+    frames, (k, 3, 3) -> (n, k, 3, 3). One matrix product (as ``einsum("pij,kj->pki")`` but
+    several times faster on large batches); ``identity``: ``R`` is the identity."""
+    if identity:
+        return np.broadcast_to(v, (R.shape[0], *v.shape))
+    n = R.shape[0]
+    if v.ndim == 2:
+        return (R.reshape(n * 3, 3) @ v.T).reshape(n, 3, len(v)).transpose(0, 2, 1)
+    k = len(v)
+    return (R.reshape(n * 3, 3) @ v.transpose(1, 0, 2).reshape(3, k * 3)).reshape(n, 3, k, 3).transpose(0, 2, 1, 3)
+
+
+def _unit_pieces(ps: PathSet, key: str, allp: np.ndarray, prox: np.ndarray, dist: np.ndarray,
+                 lines: tuple | None) -> np.ndarray:
+    """Unit vectors from the distal to the proximal end of the pieces crossing a joint.
+
+    On a segment with several obstacles, one that is off the path stands at the start of its
+    straight line (path_kinematics), so a piece next to it can have no length. Such a piece lies on
+    that obstacle's line (``lines``: the start and end of each obstacle's line), whose direction is
+    used.
+    """
+    u = allp[:, prox] - allp[:, dist]
+    length = np.sqrt(np.einsum("pci,pci->pc", u, u))[..., None]
+    u /= np.maximum(length, 1e-300)
+    line = ps._cache[key + "_line"]
+    cand = ps._cache.get(key + "_cand")
+    if cand is None:
+        cand = ps._cache[key + "_cand"] = np.flatnonzero(line[:, 0] >= 0)
+    if lines is not None and cand.size:
+        w, sign = line[cand].T
+        flat = length[:, cand, 0] == 0.0  # no length
+        if flat.any():
+            Pl, Sl = lines
+            along = (Pl[:, w] - Sl[:, w]) * sign[None, :, None]
+            along /= np.maximum(np.linalg.norm(along, axis=-1, keepdims=True), 1e-300)
+            u[:, cand] = np.where(flat[..., None], along, u[:, cand])
+    return u
 
 
 def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bool = False) -> dict:
@@ -340,6 +399,7 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
     T1 = T2 = np.empty((n, 0, 3))
     active = np.zeros((n, 0), bool)
     arcs = None
+    lines = None  # (Pl, Sl): each obstacle's straight line, where segments have several
     if Nw:
         multi, sweeps, msegs, mp, piece_assign, arc_assign, single = ps._cache["multi"]
         wseg = ps.wrap_seg
@@ -350,8 +410,9 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
             if idx is None:
                 idx = ps._cache[("wbody", body)] = np.flatnonzero(ps.wrap_body == body)
             if idx.size:
-                C[:, idx] = np.einsum("pij,nj->pni", Rb[body], ps.wrap_center[idx]) + tb[body][:, None, :]
-                F[:, idx] = np.einsum("pij,njk->pnik", Rb[body], ps.wrap_frame[idx])
+                fixed = body == 0 or (body == 3 and q_lumbar is None)  # the pelvis frame itself
+                C[:, idx] = _rotated(Rb[body], ps.wrap_center[idx], fixed) + tb[body][:, None, :]
+                F[:, idx] = _rotated(Rb[body], ps.wrap_frame[idx], fixed)
         A = X[:, ps.seg_a[wseg]]
         B = X[:, ps.seg_b[wseg]]
         T1 = np.empty((n, Nw, 3))
@@ -360,20 +421,24 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
         active = np.empty((n, Nw), bool)
         arcs = np.empty((n, Nw, ARC_SAMPLES, 3)) if with_paths else None
 
-        def solve(idx, Pg, Sg):
-            """Wrap the lines Pg-Sg (pelvis frame) over obstacles ``idx`` (all one shape)."""
-            Ci, Fi = C[:, idx], F[:, idx]
+        def solve(idx, Pg, Sg, out=None, col=None):
+            """Wrap the lines Pg-Sg (pelvis frame) over obstacles ``idx`` (all one shape); ``out``:
+            the arrays (centres, frames, lengths, touched, T1, T2, arcs) of the poses and obstacles
+            solved, whose columns ``col`` hold ``idx`` (default: all of them)."""
+            Cx, Fx, wlx, actx, T1x, T2x, arcx = out or (C, F, wl, active, T1, T2, arcs)
+            col = idx if col is None else col
+            Ci, Fi = Cx[:, col], Fx[:, col]
             P = np.einsum("pnji,pnj->pni", Fi, Pg - Ci)
             S = np.einsum("pnji,pnj->pni", Fi, Sg - Ci)
             if ps.wrap_shape[idx[0]] == 0:
                 res = wrap_sphere(P, S, ps.wrap_radius[idx])
             else:
                 res = wrap_cylinder(P, S, ps.wrap_radius[idx], ps.wrap_direction[idx])
-            wl[:, idx], active[:, idx] = res.length, res.active
-            T1[:, idx] = Ci + np.einsum("pnij,pnj->pni", Fi, res.t1)
-            T2[:, idx] = Ci + np.einsum("pnij,pnj->pni", Fi, res.t2)
+            wlx[:, col], actx[:, col] = res.length, res.active
+            T1x[:, col] = Ci + np.einsum("pnij,pnj->pni", Fi, res.t1)
+            T2x[:, col] = Ci + np.einsum("pnij,pnj->pni", Fi, res.t2)
             if with_paths:
-                arcs[:, idx] = Ci[:, :, None, :] + np.einsum("pnij,pnkj->pnki", Fi, sample_arc(res, ARC_SAMPLES))
+                arcx[:, col] = Ci[:, :, None, :] + np.einsum("pnij,pnkj->pnki", Fi, sample_arc(res, ARC_SAMPLES))
 
         # every obstacle first wraps its whole segment (exact where it is the segment's only one)
         for shape in (0, 1):
@@ -390,31 +455,84 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
             # segment's ends; Gauss-Seidel sweeps converge to the shortest path
             Pl = A.copy()
             Sl = B.copy()
-            for _ in range(WRAP_PASSES):
-                for _ws, *subsets in sweeps:
-                    for idx in subsets:
-                        if not idx.size:
-                            continue
-                        prev, nxt = ps.wrap_prev[idx], ps.wrap_next[idx]
-                        has_p, has_n = (prev >= 0)[None, :], (nxt >= 0)[None, :]
-                        Pl[:, idx] = np.where((has_p & active[:, prev])[..., None], T2[:, prev],
-                                              np.where(has_p[..., None], Pl[:, prev], A[:, idx]))
-                        Sl[:, idx] = np.where((has_n & active[:, nxt])[..., None], T1[:, nxt],
-                                              np.where(has_n[..., None], Sl[:, nxt], B[:, idx]))
-                        solve(idx, Pl[:, idx], Sl[:, idx])
+            # only poses where the straight segment touches one of them: elsewhere the straight
+            # line is the shortest path
+            rows = np.flatnonzero(active[:, multi].any(axis=1))
+            if rows.size:
+                # the iteration works on these poses and the segments' obstacles only (columns
+                # of ``multi``; ``multi_local``: their sweeps and neighbours in those columns)
+                sweeps_l, prev_l, next_l, seg_cols = ps._cache["multi_local"]
+                has_p_all, has_n_all = prev_l >= 0, next_l >= 0
+                full_arrays = (wl, active, T1, T2, arcs)
+                cut = np.ix_(rows, multi)
+                C_r, F_r, A_r, B_r = C[cut], F[cut], A[cut], B[cut]
+                state = [wl[cut], active[cut], T1[cut], T2[cut], arcs[cut] if with_paths else None]
+                Pl_r, Sl_r = A_r.copy(), B_r.copy()
+                first = state[1].copy()
+                seen = None
+
+                def put(keep):
+                    """Write the poses ``keep`` (of the current ones) back into the full arrays."""
+                    idx = np.ix_(rows[keep], multi)
+                    for full_, part in zip(full_arrays, state):
+                        if full_ is not None:
+                            full_[idx] = part[keep]
+                    Pl[idx], Sl[idx] = Pl_r[keep], Sl_r[keep]
+
+                for sweep in range(WRAP_PASSES):
+                    out = (C_r, F_r, *state)
+                    actr, T1r, T2r = state[1], state[2], state[3]
+                    for gidx, col in sweeps_l:
+                        prev, nxt = prev_l[col], next_l[col]
+                        has_p, has_n = has_p_all[col][None, :], has_n_all[col][None, :]
+                        Pl_r[:, col] = np.where((has_p & actr[:, prev])[..., None], T2r[:, prev],
+                                                np.where(has_p[..., None], Pl_r[:, prev], A_r[:, col]))
+                        Sl_r[:, col] = np.where((has_n & actr[:, nxt])[..., None], T1r[:, nxt],
+                                                np.where(has_n[..., None], Sl_r[:, nxt], B_r[:, col]))
+                        solve(gidx, Pl_r[:, col], Sl_r[:, col], out, col)
+                    if sweep == 0:
+                        # done after one sweep: poses where no segment has more than one obstacle
+                        # touched and none changed (the touched one wraps the straight segment, as
+                        # at first, and the others were just solved against it); the rest iterate
+                        done = (actr == first).all(axis=1) & ((actr.astype(np.int8) @ seg_cols) <= 1).all(axis=1)
+                        if done.any():
+                            put(done)
+                            left = ~done
+                            rows = rows[left]
+                            C_r, F_r, A_r, B_r, Pl_r, Sl_r = (x[left] for x in (C_r, F_r, A_r, B_r, Pl_r, Sl_r))
+                            state = [None if x is None else x[left] for x in state]
+                        if not rows.size:
+                            break
+                        continue
+                    # converged when a sweep leaves every obstacle's line where it was (the next
+                    # would repeat it exactly)
+                    now = np.concatenate([Pl_r, Sl_r], axis=1)
+                    if seen is not None and np.abs(now - seen).max() < 1e-10:
+                        break
+                    seen = now
+                if rows.size:
+                    put(np.ones(rows.size, bool))
+            # an obstacle not touched stands at the start of its straight line, so that the
+            # pieces along that line add up to its length whatever the order of the obstacles'
+            # nearest points (a piece of no length takes the line's direction: _unit_pieces)
+            off = ~active[:, multi]
+            T1[:, multi] = np.where(off[..., None], Pl[:, multi], T1[:, multi])
+            T2[:, multi] = np.where(off[..., None], Pl[:, multi], T2[:, multi])
+            if with_paths:
+                arcs[:, multi] = np.where(off[..., None, None], Pl[:, multi, None, :], arcs[:, multi])
+            lines = (Pl, Sl)
             arc = (wl[:, multi] - np.linalg.norm(T1[:, multi] - Pl[:, multi], axis=-1)
                    - np.linalg.norm(Sl[:, multi] - T2[:, multi], axis=-1))
-            allp = np.concatenate([X, T1, T2], axis=1)
-            pieces = np.linalg.norm(allp[:, mp[:, 1]] - allp[:, mp[:, 0]], axis=-1)
-            seg_len[:, msegs] = pieces @ piece_assign + arc @ arc_assign
-    length = seg_len @ ps._cache["seg_assign"]
     allp = np.concatenate([X, T1, T2], axis=1)
+    if Nw and multi.size:
+        pieces = np.linalg.norm(allp[:, mp[:, 1]] - allp[:, mp[:, 0]], axis=-1)
+        seg_len[:, msegs] = pieces @ piece_assign + arc @ arc_assign
+    length = seg_len @ ps._cache["seg_assign"]
     ma = np.zeros((n, ps.n_bundles, 4))
     prox, dist, assign = ps._cache["hip"]
     if prox.size:
         xd = allp[:, dist]
-        u = allp[:, prox] - xd
-        u /= np.linalg.norm(u, axis=-1, keepdims=True)
+        u = _unit_pieces(ps, "hip", allp, prox, dist, lines)
         m = np.cross(xd - ps.hip_center, u)
         a = q_hip[:, 0]
         k_add = np.stack([np.cos(a), np.sin(a), np.zeros(n)], axis=-1)
@@ -425,8 +543,7 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
     prox, dist, assign = ps._cache["knee"]
     if prox.size:
         xd = allp[:, dist]
-        u = allp[:, prox] - xd
-        u /= np.linalg.norm(u, axis=-1, keepdims=True)
+        u = _unit_pieces(ps, "knee", allp, prox, dist, lines)
         hinge = tb[2] + Rb[2] @ ps.knee_axis_offset  # a point of the flexion axis
         m = np.cross(xd - hinge[:, None, :], u)
         k_knee = -Rb[1][:, :, 2]
@@ -435,8 +552,7 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
     lma = np.zeros((n, ps.n_bundles, 3))
     if prox.size:
         xd = allp[:, dist]
-        u = allp[:, prox] - xd
-        u /= np.linalg.norm(u, axis=-1, keepdims=True)
+        u = _unit_pieces(ps, "lumbar", allp, prox, dist, lines)
         m = np.cross(xd - ps.lumbosacral, u)
         f = np.zeros(n) if q_lumbar is None else q_lumbar[:, 0]
         k_b = np.stack([np.cos(f), -np.sin(f), np.zeros(n)], axis=-1)
