@@ -40,10 +40,22 @@ def test_place_labels_never_overlaps_and_stays_in_the_area():
         anchors = np.column_stack([rng.uniform(body[0], body[2], n), rng.uniform(body[1], body[3], n)])
         sizes = np.column_stack([rng.uniform(60, 260, n), np.full(n, 30.0)])
         boxes, sides = place_labels(anchors, sizes, body, area, gap=6)
+        shown = np.array([side != "hidden" for side in sides])
+        assert shown[0], f"trial {trial}: the most important name is always placed"
+        boxes, sizes = boxes[shown], sizes[shown]
         assert not _overlaps(boxes), f"trial {trial}: labels overlap"
         assert (boxes[:, 0] >= area[0] - 1e-6).all() and (boxes[:, 2] <= area[2] + 1e-6).all()
         assert (boxes[:, 1] >= area[1] - 1e-6).all() and (boxes[:, 3] <= area[3] + 1e-6).all()
-        assert np.allclose(boxes[:, 2] - boxes[:, 0], sizes[:, 0]) and set(sides) <= {"left", "right", "top", "bottom"}
+        assert np.allclose(boxes[:, 2] - boxes[:, 0], sizes[:, 0])
+        assert set(sides) <= {"left", "right", "top", "bottom", "hidden"}
+    # a body filling the width (a drag before the camera fits it again): five wide names in a
+    # row below it; what does not fit is left out, last first, and nothing runs off the picture
+    body = (10.0, 200.0, 1014.0, 690.0)
+    anchors = np.column_stack([np.linspace(100, 900, 5), np.full(5, 400.0)])
+    sizes = np.array([[260.0, 30.0]] * 5)
+    boxes, sides = place_labels(anchors, sizes, body, area, gap=6)
+    assert sides[:3] == ["bottom"] * 3 and sides[3:] == ["hidden", "hidden"]
+    assert (boxes[:3, 0] >= 0).all() and (boxes[:3, 2] <= 1024).all() and not _overlaps(boxes[:3])
     # a narrow body with room on both sides: labels beside it, left anchors left, right anchors right
     boxes, sides = place_labels([[480, 300], [560, 320]], [[100, 30], [100, 30]], (450, 50, 590, 650), area)
     assert sides == ["left", "right"] and boxes[0, 2] <= 450 and boxes[1, 0] >= 590

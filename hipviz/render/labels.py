@@ -131,7 +131,9 @@ def place_labels(anchors, sizes, body, area, *, gap: float = 6.0, right_area=Non
     boxes : (n, 4) ndarray
         ``x0, y0, x1, y1`` of each label, pixels.
     sides : list of str
-        Where each label went: ``"left"``, ``"right"``, ``"top"`` or ``"bottom"``.
+        Where each label went: ``"left"``, ``"right"``, ``"top"`` or ``"bottom"``; or
+        ``"hidden"`` (its box all zeros) when its column or row has no room left for it (labels
+        are given most important first, so the last are left out).
 
     Examples
     --------
@@ -171,6 +173,18 @@ def place_labels(anchors, sizes, body, area, *, gap: float = 6.0, right_area=Non
             j = idx[np.argmin(np.abs(along[idx] - mid))]  # the one nearest the middle changes side
             side[j] = other
             idx = np.nonzero(side == k)[0]
+    # what still does not fit its column (row) is not named: the labels come most important
+    # first, and a name pushed off the picture would be cut (a few frames into a drag, before
+    # the camera fits the body again, the body can fill the whole width)
+    cap_size = S[:, 1] if columns else S[:, 0]
+    for k in (first, second):
+        used = 0.0
+        for j in np.nonzero(side == k)[0]:
+            extra = cap_size[j] + (gap if used else 0.0)
+            if used and used + extra > lengths[k]:
+                side[j] = "hidden"
+            else:
+                used += extra
     for k in (first, second):
         idx = np.nonzero(side == k)[0]
         if not len(idx):
@@ -415,6 +429,17 @@ class MuscleLabels:
         anchors = project(self.renderer, [a for _, a, _ in items], s)
         boxes, sides = place_labels(anchors[:, :2], sizes, body, area, gap=max(4.0, 0.35 * font_px),
                                     right_area=right_area)
+        shown = [j for j, side in enumerate(sides) if side != "hidden"]
+        if len(shown) < n:  # no room for the last names (see place_labels): leave them out
+            for j in range(n):
+                if sides[j] == "hidden":
+                    self._texts[j].SetVisibility(False)
+            # the texts that stay keep their actors: move them into the first places
+            texts = [self._texts[j] for j in shown] + [self._texts[j] for j in range(n) if j not in shown]
+            self._texts[:n] = texts
+            items = [items[j] for j in shown]
+            boxes, sides, anchors = boxes[shown], [sides[j] for j in shown], anchors[shown]
+            self.placed = items
         self.boxes, self.sides = boxes, sides
         plates, swatches, lines = [], [], []
         for j, ((text, _, rgb), (x0, y0, x1, y1), side) in enumerate(zip(items, boxes, sides)):
