@@ -21,6 +21,7 @@ import numpy as np
 
 from .kinematics import hip_rotation, knee_rotation, lumbar_rotation
 from .muscles import MuscleSpec, PointSpec
+from .rotations import cross
 from .wrapping import sample_arc, wrap_cylinder, wrap_sphere
 
 __all__ = ["PathSet", "compile_paths", "path_kinematics", "BODY_INDEX", "ARC_SAMPLES"]
@@ -533,7 +534,7 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
     if prox.size:
         xd = allp[:, dist]
         u = _unit_pieces(ps, "hip", allp, prox, dist, lines)
-        m = np.cross(xd - ps.hip_center, u)
+        m = cross(xd - ps.hip_center, u)
         a = q_hip[:, 0]
         k_add = np.stack([np.cos(a), np.sin(a), np.zeros(n)], axis=-1)
         y_f = Rb[1][:, :, 1]
@@ -545,7 +546,7 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
         xd = allp[:, dist]
         u = _unit_pieces(ps, "knee", allp, prox, dist, lines)
         hinge = tb[2] + Rb[2] @ ps.knee_axis_offset  # a point of the flexion axis
-        m = np.cross(xd - hinge[:, None, :], u)
+        m = cross(xd - hinge[:, None, :], u)
         k_knee = -Rb[1][:, :, 2]
         ma[:, :, 3] = np.einsum("pci,pi->pc", m, k_knee) @ assign
     prox, dist, assign = ps._cache["lumbar"]
@@ -553,7 +554,7 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
     if prox.size:
         xd = allp[:, dist]
         u = _unit_pieces(ps, "lumbar", allp, prox, dist, lines)
-        m = np.cross(xd - ps.lumbosacral, u)
+        m = cross(xd - ps.lumbosacral, u)
         f = np.zeros(n) if q_lumbar is None else q_lumbar[:, 0]
         k_b = np.stack([np.cos(f), -np.sin(f), np.zeros(n)], axis=-1)
         lma[:, :, 0] = -m[..., 2] @ assign

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .rotations import cross
+
 __all__ = ["WrapResult", "wrap_sphere", "wrap_cylinder", "sample_arc"]
 
 _TWO_PI = 2.0 * np.pi
@@ -89,9 +91,9 @@ def wrap_sphere(P, S, radius) -> WrapResult:
     s_perp_v = S - s_par[..., None] * e1
     s_perp = np.linalg.norm(s_perp_v, axis=-1)
     # in-plane second axis; for a degenerate plane pick any perpendicular
-    fallback = np.cross(e1, np.array([0.0, 0.0, 1.0]))
+    fallback = cross(e1, np.array([0.0, 0.0, 1.0]))
     fallback = np.where(np.linalg.norm(fallback, axis=-1, keepdims=True) < 1e-6,
-                        np.cross(e1, np.array([1.0, 0.0, 0.0])), fallback)
+                        cross(e1, np.array([1.0, 0.0, 0.0])), fallback)
     e2 = np.where(s_perp[..., None] > 1e-12, s_perp_v / np.maximum(s_perp, 1e-12)[..., None],
                   fallback / np.linalg.norm(fallback, axis=-1, keepdims=True))
     gamma = np.arctan2(s_perp, s_par)  # angle P-centre-S in [0, pi]
