@@ -29,7 +29,7 @@ def _overlaps(boxes) -> bool:
 
 
 def test_place_labels_never_overlaps_and_stays_in_the_area():
-    from hipviz.render.labels import place_labels
+    from hipviz.render.label_layout import place_labels
 
     rng = np.random.default_rng(3)
     area = (0.0, 0.0, 1024.0, 700.0)
