@@ -99,7 +99,7 @@ def child(t0: float, size: tuple[int, int], n_frames: int) -> None:
     if os.environ.get("BENCH_DEBUG"):
         print(np.round(frames, 1))
     med = {k: float(np.median(v)) if v else float("nan") for k, v in timings.items()}
-    # The panels (readouts, list, info card, plot marker) follow at most every 50 ms.
+    # The panels (readouts, list, info card, plot marker) follow at most every 100 ms.
     t = time.perf_counter()
     win.update_panels()
     panels = (time.perf_counter() - t) * 1000
@@ -136,7 +136,7 @@ def report(runs: list[dict]) -> None:
           f"rest {r0['rest_ms']:.1f} ms (Qt events, slider, window flush)")
     print(f"  processor time per step (all threads, the software renderer's included; less sensitive to "
           f"other load): {r0['cpu_ms']:.1f} ms, of which VTK render {r0['render_cpu_ms']:.1f} ms")
-    print(f"  panels refresh (every 50 ms at most while dragging): {r0['panels_ms']:.1f} ms")
+    print(f"  panels refresh (every 100 ms at most while dragging): {r0['panels_ms']:.1f} ms")
     mem = min(runs, key=lambda r: r["rss_mb"])
     print(f"memory after start (RSS):        {mem['rss_mb']:6.0f} MB   target <= 300 MB")
     print(f"  heavy packages loaded at start: {', '.join(mem['heavy']) or 'none'}")

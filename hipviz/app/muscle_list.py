@@ -101,6 +101,8 @@ class MuscleList(QWidget):
         self.names: dict[str, str] = {}
         self.swatches = _Swatches()
         self._swatch_rgb: dict[str, tuple[int, int, int]] = {}  # the 8-bit colour each row's swatch shows
+        self._number_text: dict[str, str] = {}  # the text each row's number shows (set only when it changes)
+        self._groups: dict[tuple, tuple] = {}  # bundles' muscle ids -> (unique ids, first index, inverse)
         self.groups: dict[str, QTreeWidgetItem] = {}
         #: Muscles the 3D view draws (others are listed with their numbers only).
         self.drawn = set(drawn) if drawn is not None else {m.id for m in model.muscles}
@@ -236,6 +238,15 @@ class MuscleList(QWidget):
         self.tree.blockSignals(False)
 
     # -- numbers -------------------------------------------------------------------------
+    def _grouping(self, ids: tuple[str, ...]) -> tuple[list[str], np.ndarray]:
+        """The muscles of a bundle list in order of first appearance, and each bundle's muscle."""
+        got = self._groups.get(ids)
+        if got is None:
+            uniq = list(dict.fromkeys(ids))
+            where = {m: j for j, m in enumerate(uniq)}
+            got = self._groups[ids] = (uniq, np.array([where[m] for m in ids], dtype=np.intp))
+        return got
+
     def update_state(self, state, colors: dict | None = None, *, mode: str = "effort") -> None:
         """Show each muscle's number (the moving side) and colour.
 
@@ -244,24 +255,30 @@ class MuscleList(QWidget):
         """
         c = state.side
         share = mode == "share"
-        self.tree.headerItem().setText(1, "Share" if share else "Effort")
+        header = "Share" if share else "Effort"
+        if self.tree.headerItem().text(1) != header:
+            self.tree.headerItem().setText(1, header)
         self.tree.blockSignals(True)
         for ms in (state.muscles[c], state.trunk.get(c)):
             if ms is None:
                 continue
-            ids = np.asarray(ms.muscle_ids)
-            for mid in dict.fromkeys(ms.muscle_ids):
+            uniq, inverse = self._grouping(tuple(ms.muscle_ids))
+            if ms.activation is None:
+                texts = [""] * len(uniq)
+            else:
+                if share and ms.share is not None:  # a muscle's share: the sum of its bundles'
+                    per = np.zeros(len(uniq))
+                    np.add.at(per, inverse, ms.share[0])
+                else:  # its effort: its hardest-working bundle's
+                    per = np.full(len(uniq), -np.inf)
+                    np.maximum.at(per, inverse, ms.activation[0])
+                texts = [f"{a * 100:.0f} %" if a >= 0.005 else ("<1 %" if a > 0 else "\N{EN DASH}")
+                         for a in per.tolist()]
+            for mid, text in zip(uniq, texts):
                 it = self.items.get(mid)
-                if it is None:
-                    continue
-                if ms.activation is None:
-                    it.setText(1, "")
-                    continue
-                if share and ms.share is not None:
-                    a = float(ms.share[0][ids == mid].sum())
-                else:
-                    a = float(ms.activation[0][ids == mid].max())
-                it.setText(1, f"{a * 100:.0f} %" if a >= 0.005 else ("<1 %" if a > 0 else "\N{EN DASH}"))
+                if it is not None and self._number_text.get(mid) != text:  # only a changed number
+                    self._number_text[mid] = text
+                    it.setText(1, text)
         if colors:
             for mid, rgb in colors.items():
                 rgb8 = _rgb8(rgb)

@@ -2,7 +2,8 @@
 
 Widgets change the request in :class:`~hipviz.app.viewmodel.ViewModel`; it evaluates the core
 once per frame; the 3D view updates at once and the panels (readouts, muscle list, info card,
-plot) in the same frame at most every ~50 ms while something is being dragged, and once
+plot) in the same frame at most every ~100 ms while something is being dragged (ten times a
+second: numbers a class can read, and a lighter frame), and once
 more when it stops.
 """
 from __future__ import annotations
@@ -34,7 +35,7 @@ __all__ = ["MainWindow"]
 
 protect_singletons()
 
-_PANEL_MS = 50
+_PANEL_MS = 100
 _PANEL_TRAILING_MS = 120
 #: Legend text height of the 3D view in the normal window (per 1000 px of view height); the
 #: view shares the window with panels, so it is smaller than in pictures or projector mode.
