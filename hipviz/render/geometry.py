@@ -72,11 +72,15 @@ def tube_points(paths: np.ndarray, radii: np.ndarray, sides: int) -> tuple[np.nd
     P = np.asarray(paths, float)
     B, k, _ = P.shape
     u, seg_len = _unit(P[:, 1:] - P[:, :-1])  # (B, k-1, 3)
-    # Zero-length segments take the direction of a neighbour (or +y).
-    for j in range(k - 1):
-        bad = seg_len[:, j] < 1e-9
-        if bad.any():
-            u[bad, j] = u[bad, j - 1] if j > 0 else np.array([0.0, 1.0, 0.0])
+    # Zero-length segments (a path padded with its last point, say) take the direction of the
+    # last segment before them that has a length (+y where none has).
+    bad = seg_len < 1e-9
+    if bad.any():
+        steps = np.arange(k - 1)
+        last_good = np.maximum.accumulate(np.where(bad, -1, steps), axis=1)
+        none = last_good < 0
+        u = np.take_along_axis(u, np.maximum(last_good, 0)[..., None], axis=1)
+        u[none] = (0.0, 1.0, 0.0)
     t = np.empty_like(P)
     t[:, 0], t[:, -1] = u[:, 0], u[:, -1]
     if k > 2:
@@ -86,14 +90,23 @@ def tube_points(paths: np.ndarray, radii: np.ndarray, sides: int) -> tuple[np.nd
     axis = np.eye(3)[np.argmin(np.abs(t[:, 0]), axis=1)]
     n = np.empty_like(P)
     n[:, 0] = _unit(np.cross(t[:, 0], axis))[0]
+    # Each next normal: the previous one made perpendicular to the next tangent (a discrete
+    # parallel transport; one small loop along the path, every bundle at once).
+    tt = np.ascontiguousarray(t.transpose(1, 0, 2))  # (k, B, 3): rows of one step contiguous
+    nn = np.empty_like(tt)
+    nn[0] = n[:, 0]
     for j in range(1, k):
-        cand = n[:, j - 1] - np.sum(n[:, j - 1] * t[:, j], -1, keepdims=True) * t[:, j]
-        cand, ln = _unit(cand)
+        tj = tt[j]
+        cand = nn[j - 1] - np.einsum("bi,bi->b", nn[j - 1], tj)[:, None] * tj
+        ln = np.sqrt(np.einsum("bi,bi->b", cand, cand))
         bad = ln < 1e-6
-        if bad.any():
-            alt = np.eye(3)[np.argmin(np.abs(t[bad, j]), axis=1)]
-            cand[bad] = _unit(np.cross(t[bad, j], alt))[0]
-        n[:, j] = cand
+        if bad.any():  # the tangent turned onto the previous normal: start afresh
+            ln = np.where(bad, 1.0, ln)
+            alt = np.eye(3)[np.argmin(np.abs(tj[bad]), axis=1)]
+            cand[bad] = _unit(np.cross(tj[bad], alt))[0]
+        cand /= ln[:, None]
+        nn[j] = cand
+    n = nn.transpose(1, 0, 2)
     b = np.cross(t, n)
     theta = 2 * np.pi * np.arange(sides) / sides
     ring = np.cos(theta)[None, None, :, None] * n[:, :, None] + np.sin(theta)[None, None, :, None] * b[:, :, None]
