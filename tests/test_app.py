@@ -193,7 +193,7 @@ def _point_on(win, muscle):
     """A widget point that picks ``muscle`` (right side)."""
     from PySide6.QtCore import QPoint
 
-    from hipviz.app.view3d import nearest_bundle
+    from hipviz.app.picking import nearest_bundle
 
     lines = win.view.screen_lines()
     for key, pts in lines.items():

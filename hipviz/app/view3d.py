@@ -21,6 +21,8 @@ from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 
 from hipviz.render import HipScene, RenderStyle
 
+from .picking import nearest_bundle, screen_lines
+
 __all__ = ["View3D", "VIEW_KEYS", "nearest_bundle", "release_free_memory"]
 
 #: Camera presets on the number keys.
@@ -28,7 +30,6 @@ VIEW_KEYS = ("front", "back", "left", "right", "top", "oblique")
 _IDLE_MS = 350
 #: After a still frame has been shown for this long, its frame buffers are released.
 _RELEASE_MS = 250
-_PICK_PX = 9.0
 #: Share of the bone meshes' triangles drawn while something moves (full detail when still),
 #: and facets round each muscle tube: in software GL every triangle costs (each frame, ~0.3 us
 #: of processor time), and at window sizes the drag looks the same (see the README's Speed).
@@ -42,33 +43,6 @@ _MOVING_TUBE_SIDES = 6
 #: little softer); the still frame is drawn at full resolution, anti-aliased. In software GL a
 #: frame's cost grows with its pixels (see the README's Speed).
 _MOVING_SCALE = 0.5
-
-
-def nearest_bundle(lines: dict, xy: tuple[float, float], tol: float = _PICK_PX):
-    """The key of the polyline closest to a screen point, within ``tol`` pixels, or None.
-
-    Parameters
-    ----------
-    lines : dict
-        ``{key: (k, 3) array}`` of screen x, y (pixels) and depth (0 near .. 1 far).
-    xy : (float, float)
-        The pointer, pixels.
-    """
-    p = np.asarray(xy, float)
-    found = []
-    for key, pts in lines.items():
-        a, b = pts[:-1, :2], pts[1:, :2]
-        ab = b - a
-        t = np.clip(np.einsum("ij,ij->i", p - a, ab) / np.maximum(np.einsum("ij,ij->i", ab, ab), 1e-9), 0, 1)
-        d = np.linalg.norm(a + t[:, None] * ab - p, axis=1)
-        j = int(np.argmin(d))
-        if d[j] <= tol:
-            found.append((float(d[j]), float(pts[j, 2] + t[j] * (pts[j + 1, 2] - pts[j, 2])), key))
-    if not found:
-        return None
-    # The closest on screen wins; of lines within 2 px of that, the one in front.
-    d_min = min(f[0] for f in found)
-    return min((f for f in found if f[0] <= d_min + 2.0), key=lambda f: f[1])[2]
 
 
 def release_free_memory() -> None:
@@ -437,25 +411,8 @@ class View3D(QWidget):
         """Every shown bundle's path in widget pixels: ``{(side, id, bundle): (k, 3)}`` x, y, depth."""
         if self.state is None:
             return {}
-        ren = self.plotter.renderer
-        w, h = self.plotter.width(), self.plotter.height()
-        M = ren.GetActiveCamera().GetCompositeProjectionTransformMatrix(w / max(h, 1), -1, 1)
-        M = np.array([[M.GetElement(i, j) for j in range(4)] for i in range(4)])
-        out = {}
-        sets = [*self.state.muscles.items(), *(getattr(self.state, "trunk", {}) or {}).items()]
-        for side, ms in sets:
-            if ms.paths is None:
-                continue
-            for b, (mid, bn) in enumerate(zip(ms.muscle_ids, ms.bundle_names)):
-                key = (side, mid, bn)
-                actor = self.scene.bundle_actors.get(key)
-                if actor is None or not actor.GetVisibility():
-                    continue
-                p = ms.paths[b][0]
-                hp = np.c_[p, np.ones(len(p))] @ M.T
-                ndc = hp[:, :3] / hp[:, 3:]
-                out[key] = np.c_[(ndc[:, 0] + 1) / 2 * w, (1 - ndc[:, 1]) / 2 * h, (ndc[:, 2] + 1) / 2]
-        return out
+        return screen_lines(self.state, self.scene.bundle_actors, self.plotter.renderer,
+                            self.plotter.width(), self.plotter.height())
 
     def pick(self, pos: QPoint):
         """``(side, muscle_id, bundle)`` of the muscle drawn at widget position ``pos``, or None."""
