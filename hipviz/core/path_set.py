@@ -277,6 +277,25 @@ def _build_tables(ps: PathSet) -> None:
     seg_cols = np.zeros((multi.size, msegs.size), dtype=np.int8)  # column -> its segment
     seg_cols[np.arange(multi.size), np.searchsorted(msegs, ps.wrap_seg[multi])] = 1
     ps._cache["multi_local"] = (sweeps_l, prev_l, next_l, seg_cols)
+    # the same per segment (each iterated over the poses where one of its own obstacles is touched):
+    # (its wraps, then as above in its own columns)
+    groups = []
+    for seg in msegs:
+        g = multi[ps.wrap_seg[multi] == seg]
+        col = np.full(Nw, -1, dtype=int)
+        col[g] = np.arange(g.size)
+        g_sweeps = []
+        for ws, *subsets in sweeps:
+            for w in subsets:
+                w = w[ps.wrap_seg[w] == seg]
+                if w.size:
+                    g_sweeps.append((w, col[w]))
+        g_prev = np.where(ps.wrap_prev[g] >= 0, col[ps.wrap_prev[g]], -1)
+        g_next = np.where(ps.wrap_next[g] >= 0, col[ps.wrap_next[g]], -1)
+        groups.append((g, g_sweeps, g_prev, g_next, np.ones((g.size, 1), dtype=np.int8)))
+    ps._cache["multi_groups"] = groups
+    # all of them as one group (fewer, larger steps: cheaper for a few poses)
+    ps._cache["multi_one_group"] = [(multi, sweeps_l, prev_l, next_l, seg_cols)] if multi.size else []
     # drawing: per bundle, indices into [points, arc samples (Nw * ARC_SAMPLES)]
     draw = []
     for b in range(ps.n_bundles):
@@ -290,8 +309,11 @@ def _build_tables(ps: PathSet) -> None:
     ps.draw_index = draw
 
 
-def _points(ps: PathSet, q_hip: np.ndarray, q_knee: np.ndarray, q_lumbar: np.ndarray | None):
-    """Path points in the canonical pelvis frame, and the bodies' rotations and origins."""
+def _points(ps: PathSet, q_hip: np.ndarray, q_knee: np.ndarray, q_lumbar: np.ndarray | None, *,
+            out: np.ndarray | None = None):
+    """Path points in the canonical pelvis frame, and the bodies' rotations and origins.
+
+    ``out``: an (n, Np, 3) array to write the points into (returned as the first value)."""
     n = q_hip.shape[0]
     R_f = hip_rotation(q_hip[:, 0], q_hip[:, 1], q_hip[:, 2], "r")
     R_t = R_f @ knee_rotation(q_knee)
@@ -303,7 +325,7 @@ def _points(ps: PathSet, q_hip: np.ndarray, q_knee: np.ndarray, q_lumbar: np.nda
     R_l = eye if q_lumbar is None else lumbar_rotation(q_lumbar[:, 0], q_lumbar[:, 1], q_lumbar[:, 2])
     Rb = (eye, R_f, R_t, R_l)
     tb = (zero, t_f, t_t, np.broadcast_to(ps.lumbosacral, (n, 3)))
-    X = np.empty((n, len(ps.points), 3))
+    X = np.empty((n, len(ps.points), 3)) if out is None else out
     for body in range(4):
         idx = ps._cache.get(("body", body))
         if idx is None:

@@ -20,24 +20,29 @@ import numpy as np
 
 from .path_set import ARC_SAMPLES, BODY_INDEX, PathSet, _points, _rotated, compile_paths
 from .rotations import cross
-from .wrapping import sample_arc, wrap_cylinder, wrap_sphere
+from .wrapping import _norm, sample_arc, wrap_cylinder, wrap_cylinder_sparse, wrap_sphere, wrap_sphere_sparse
 
 __all__ = ["PathSet", "compile_paths", "path_kinematics", "BODY_INDEX", "ARC_SAMPLES"]
 
 #: Gauss-Seidel sweeps over the obstacles of segments that have several (see path_kinematics)
 WRAP_PASSES = 6
+#: From how many poses on the obstacles are wrapped only where a line comes near them, and each
+#: segment with several obstacles is iterated on its own (for fewer poses the extra steps cost
+#: more than they save; the numbers are the same)
+SPARSE_POSES = 64
 
 
-def _unit_pieces(ps: PathSet, key: str, allp: np.ndarray, prox: np.ndarray, dist: np.ndarray,
+def _unit_pieces(ps: PathSet, key: str, allp: np.ndarray, prox: np.ndarray, xd: np.ndarray,
                  lines: tuple | None) -> np.ndarray:
-    """Unit vectors from the distal to the proximal end of the pieces crossing a joint.
+    """Unit vectors from the distal ends ``xd`` to the proximal ends of the pieces crossing a joint.
 
     On a segment with several obstacles, one that is off the path stands at the start of its
     straight line (path_kinematics), so a piece next to it can have no length. Such a piece lies on
     that obstacle's line (``lines``: the start and end of each obstacle's line), whose direction is
     used.
     """
-    u = allp[:, prox] - allp[:, dist]
+    u = allp[:, prox]
+    u -= xd
     length = np.sqrt(np.einsum("pci,pci->pc", u, u))[..., None]
     u /= np.maximum(length, 1e-300)
     line = ps._cache[key + "_line"]
@@ -49,9 +54,10 @@ def _unit_pieces(ps: PathSet, key: str, allp: np.ndarray, prox: np.ndarray, dist
         flat = length[:, cand, 0] == 0.0  # no length
         if flat.any():
             Pl, Sl = lines
-            along = (Pl[:, w] - Sl[:, w]) * sign[None, :, None]
-            along /= np.maximum(np.linalg.norm(along, axis=-1, keepdims=True), 1e-300)
-            u[:, cand] = np.where(flat[..., None], along, u[:, cand])
+            p, c = np.nonzero(flat)
+            along = (Pl[p, w[c]] - Sl[p, w[c]]) * sign[c, None]
+            along /= np.maximum(_norm(along), 1e-300)[:, None]
+            u[p, cand[c]] = along
     return u
 
 
@@ -85,10 +91,14 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
     q_knee = np.broadcast_to(q_knee, (n,))
     if q_lumbar is not None:
         q_lumbar = np.broadcast_to(np.asarray(q_lumbar, float), (n, 3))
-    X, Rb, tb = _points(ps, q_hip, q_knee, q_lumbar)
-    seg_len = np.linalg.norm(X[:, ps.seg_b] - X[:, ps.seg_a], axis=-1)
-    Nw = len(ps.wrap_body)
-    T1 = T2 = np.empty((n, 0, 3))
+    Np, Nw = len(ps.points), len(ps.wrap_body)
+    sparse = n >= SPARSE_POSES
+    # the path points, then every obstacle's meeting and leaving points, in one array (the pieces
+    # that cross the joints are gathered from it)
+    allp = np.empty((n, Np + 2 * Nw, 3))
+    X, Rb, tb = _points(ps, q_hip, q_knee, q_lumbar, out=allp[:, :Np])
+    seg_len = _norm(X[:, 1:] - X[:, :-1])[:, ps.seg_a]
+    T1, T2 = allp[:, Np:Np + Nw], allp[:, Np + Nw:]
     active = np.zeros((n, 0), bool)
     arcs = None
     lines = None  # (Pl, Sl): each obstacle's straight line, where segments have several
@@ -104,11 +114,13 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
             if idx.size:
                 fixed = body == 0 or (body == 3 and q_lumbar is None)  # the pelvis frame itself
                 C[:, idx] = _rotated(Rb[body], ps.wrap_center[idx], fixed) + tb[body][:, None, :]
-                F[:, idx] = _rotated(Rb[body], ps.wrap_frame[idx], fixed)
+                cyl = ps._cache.get(("wbody_cyl", body))
+                if cyl is None:
+                    cyl = ps._cache[("wbody_cyl", body)] = idx[ps.wrap_shape[idx] == 1]
+                if cyl.size:  # a sphere needs no frame
+                    F[:, cyl] = _rotated(Rb[body], ps.wrap_frame[cyl], fixed)
         A = X[:, ps.seg_a[wseg]]
         B = X[:, ps.seg_b[wseg]]
-        T1 = np.empty((n, Nw, 3))
-        T2 = np.empty((n, Nw, 3))
         wl = np.empty((n, Nw))
         active = np.empty((n, Nw), bool)
         arcs = np.empty((n, Nw, ARC_SAMPLES, 3)) if with_paths else None
@@ -119,11 +131,25 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
             solved, whose columns ``col`` hold ``idx`` (default: all of them)."""
             Cx, Fx, wlx, actx, T1x, T2x, arcx = out or (C, F, wl, active, T1, T2, arcs)
             col = idx if col is None else col
-            Ci, Fi = Cx[:, col], Fx[:, col]
+            Ci = Cx[:, col]
+            if ps.wrap_shape[idx[0]] == 0:
+                # a sphere does not turn: wrapped in the pelvis frame, about its centre, and (for
+                # many poses) only where the line comes near it (most lines miss their spheres)
+                if sparse:
+                    res = wrap_sphere_sparse(Pg - Ci, Sg - Ci, ps.wrap_radius[idx], with_arc=with_paths)
+                else:
+                    res = wrap_sphere(Pg - Ci, Sg - Ci, ps.wrap_radius[idx])
+                wlx[:, col], actx[:, col] = res.length, res.active
+                T1x[:, col] = Ci + res.t1
+                T2x[:, col] = Ci + res.t2
+                if with_paths:
+                    arcx[:, col] = Ci[:, :, None, :] + sample_arc(res, ARC_SAMPLES)
+                return
+            Fi = Fx[:, col]
             P = np.einsum("pnji,pnj->pni", Fi, Pg - Ci)
             S = np.einsum("pnji,pnj->pni", Fi, Sg - Ci)
-            if ps.wrap_shape[idx[0]] == 0:
-                res = wrap_sphere(P, S, ps.wrap_radius[idx])
+            if sparse:
+                res = wrap_cylinder_sparse(P, S, ps.wrap_radius[idx], ps.wrap_direction[idx], with_arc=with_paths)
             else:
                 res = wrap_cylinder(P, S, ps.wrap_radius[idx], ps.wrap_direction[idx])
             wlx[:, col], actx[:, col] = res.length, res.active
@@ -147,25 +173,28 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
             # segment's ends; Gauss-Seidel sweeps converge to the shortest path
             Pl = A.copy()
             Sl = B.copy()
-            # only poses where the straight segment touches one of them: elsewhere the straight
-            # line is the shortest path
-            rows = np.flatnonzero(active[:, multi].any(axis=1))
-            if rows.size:
-                # the iteration works on these poses and the segments' obstacles only (columns
-                # of ``multi``; ``multi_local``: their sweeps and neighbours in those columns)
-                sweeps_l, prev_l, next_l, seg_cols = ps._cache["multi_local"]
+            # per segment (or, for a few poses, all such segments at once), only the poses where the
+            # straight segment touches one of its obstacles: elsewhere the straight line is the
+            # shortest path
+            for g, sweeps_l, prev_l, next_l, seg_cols in ps._cache["multi_groups" if sparse else "multi_one_group"]:
+                rows = np.flatnonzero(active[:, g].any(axis=1))
+                if not rows.size:
+                    continue
+                # the iteration works on these poses and the segments' obstacles only (the columns
+                # ``g``; ``sweeps_l``, ``prev_l``, ``next_l``: their sweeps and neighbours in them,
+                # ``seg_cols``: each column's segment)
                 has_p_all, has_n_all = prev_l >= 0, next_l >= 0
                 full_arrays = (wl, active, T1, T2, arcs)
-                cut = np.ix_(rows, multi)
+                cut = np.ix_(rows, g)
                 C_r, F_r, A_r, B_r = C[cut], F[cut], A[cut], B[cut]
                 state = [wl[cut], active[cut], T1[cut], T2[cut], arcs[cut] if with_paths else None]
                 Pl_r, Sl_r = A_r.copy(), B_r.copy()
                 first = state[1].copy()
                 seen = None
 
-                def put(keep):
+                def put(keep, rows=rows, g=g, full_arrays=full_arrays):
                     """Write the poses ``keep`` (of the current ones) back into the full arrays."""
-                    idx = np.ix_(rows[keep], multi)
+                    idx = np.ix_(rows[keep], g)
                     for full_, part in zip(full_arrays, state):
                         if full_ is not None:
                             full_[idx] = part[keep]
@@ -203,7 +232,7 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
                         break
                     seen = now
                 if rows.size:
-                    put(np.ones(rows.size, bool))
+                    put(np.ones(rows.size, bool), rows)
             # an obstacle not touched stands at the start of its straight line, so that the
             # pieces along that line add up to its length whatever the order of the obstacles'
             # nearest points (a piece of no length takes the line's direction: _unit_pieces)
@@ -213,18 +242,16 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
             if with_paths:
                 arcs[:, multi] = np.where(off[..., None, None], Pl[:, multi, None, :], arcs[:, multi])
             lines = (Pl, Sl)
-            arc = (wl[:, multi] - np.linalg.norm(T1[:, multi] - Pl[:, multi], axis=-1)
-                   - np.linalg.norm(Sl[:, multi] - T2[:, multi], axis=-1))
-    allp = np.concatenate([X, T1, T2], axis=1)
+            arc = (wl[:, multi] - _norm(T1[:, multi] - Pl[:, multi]) - _norm(Sl[:, multi] - T2[:, multi]))
     if Nw and multi.size:
-        pieces = np.linalg.norm(allp[:, mp[:, 1]] - allp[:, mp[:, 0]], axis=-1)
+        pieces = _norm(allp[:, mp[:, 1]] - allp[:, mp[:, 0]])
         seg_len[:, msegs] = pieces @ piece_assign + arc @ arc_assign
     length = seg_len @ ps._cache["seg_assign"]
     ma = np.zeros((n, ps.n_bundles, 4))
     prox, dist, assign = ps._cache["hip"]
     if prox.size:
         xd = allp[:, dist]
-        u = _unit_pieces(ps, "hip", allp, prox, dist, lines)
+        u = _unit_pieces(ps, "hip", allp, prox, xd, lines)
         m = cross(xd - ps.hip_center, u)
         a = q_hip[:, 0]
         k_add = np.stack([np.cos(a), np.sin(a), np.zeros(n)], axis=-1)
@@ -235,7 +262,7 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
     prox, dist, assign = ps._cache["knee"]
     if prox.size:
         xd = allp[:, dist]
-        u = _unit_pieces(ps, "knee", allp, prox, dist, lines)
+        u = _unit_pieces(ps, "knee", allp, prox, xd, lines)
         hinge = tb[2] + Rb[2] @ ps.knee_axis_offset  # a point of the flexion axis
         m = cross(xd - hinge[:, None, :], u)
         k_knee = -Rb[1][:, :, 2]
@@ -244,7 +271,7 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
     lma = np.zeros((n, ps.n_bundles, 3))
     if prox.size:
         xd = allp[:, dist]
-        u = _unit_pieces(ps, "lumbar", allp, prox, dist, lines)
+        u = _unit_pieces(ps, "lumbar", allp, prox, xd, lines)
         m = cross(xd - ps.lumbosacral, u)
         f = np.zeros(n) if q_lumbar is None else q_lumbar[:, 0]
         k_b = np.stack([np.cos(f), -np.sin(f), np.zeros(n)], axis=-1)
