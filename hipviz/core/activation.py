@@ -71,30 +71,44 @@ def movement_direction(movement) -> np.ndarray:
         Unit vector (zero for ``"hold"``).
     """
     if isinstance(movement, str):
-        name = movement.strip().lower().replace("-", "_").replace(" ", "_")
-        if name.startswith("circumduction"):
-            try:
-                phase = float(name.split(":", 1)[1]) if ":" in name else 0.0
-            except ValueError:
-                phase = math.nan
-            if not (math.isfinite(phase) and abs(phase) <= 3600):
-                raise ValueError(f"circumduction phase must be a finite number of degrees (-3600 to 3600), "
-                                 f"found {movement!r}")
-            phase = np.radians(phase)
-            return np.array([np.cos(phase), -np.sin(phase), 0.0, 0.0])
-        vec = np.zeros(4)
-        for part in name.split("+"):
-            if part not in MOVEMENTS:
-                raise ValueError(f"unknown movement {part!r}; expected one of: {', '.join(MOVEMENTS)}, "
-                                 "combinations with '+', or circumduction:DEGREES")
-            vec += MOVEMENTS[part]
-    else:
+        return _named_movement(movement).copy()
+    try:
+        vec = np.asarray(movement, float).reshape(-1)
+    except (TypeError, ValueError):
+        vec = np.zeros(0)
+    if vec.shape != (4,) or not np.all(np.isfinite(vec)) or np.abs(vec).max() > 1e6:
+        raise ValueError(f"a movement vector needs 4 finite numbers (flexion, adduction, rotation, knee), found {movement!r}")
+    norm = np.linalg.norm(vec)
+    return vec / norm if norm > 0 else vec
+
+
+@lru_cache(maxsize=256)
+def _named_movement(movement: str) -> np.ndarray:
+    """:func:`movement_direction` of a name, parsed once per name (read-only; callers copy)."""
+    out = _parse_movement(movement)
+    out.setflags(write=False)
+    return out
+
+
+def _parse_movement(movement: str) -> np.ndarray:
+    """A movement name as a unit direction (see :func:`movement_direction`)."""
+    name = movement.strip().lower().replace("-", "_").replace(" ", "_")
+    if name.startswith("circumduction"):
         try:
-            vec = np.asarray(movement, float).reshape(-1)
-        except (TypeError, ValueError):
-            vec = np.zeros(0)
-        if vec.shape != (4,) or not np.all(np.isfinite(vec)) or np.abs(vec).max() > 1e6:
-            raise ValueError(f"a movement vector needs 4 finite numbers (flexion, adduction, rotation, knee), found {movement!r}")
+            phase = float(name.split(":", 1)[1]) if ":" in name else 0.0
+        except ValueError:
+            phase = math.nan
+        if not (math.isfinite(phase) and abs(phase) <= 3600):
+            raise ValueError(f"circumduction phase must be a finite number of degrees (-3600 to 3600), "
+                             f"found {movement!r}")
+        phase = np.radians(phase)
+        return np.array([np.cos(phase), -np.sin(phase), 0.0, 0.0])
+    vec = np.zeros(4)
+    for part in name.split("+"):
+        if part not in MOVEMENTS:
+            raise ValueError(f"unknown movement {part!r}; expected one of: {', '.join(MOVEMENTS)}, "
+                             "combinations with '+', or circumduction:DEGREES")
+        vec += MOVEMENTS[part]
     norm = np.linalg.norm(vec)
     return vec / norm if norm > 0 else vec
 
@@ -132,12 +146,15 @@ def load_segments(body_mass_kg: float | None = None) -> SegmentParameters:
 
 
 def _generalised_gravity(points, masses, centre, axes, g_vec):
-    """Sum over point masses of m * (k x (x - c)) . g for each axis: (n, m_axes)."""
-    out = np.zeros(axes.shape[:2])
+    """Sum over point masses of m * (k x (x - c)) . g for each axis: (n, m_axes).
+
+    By the scalar triple product ``(k x l) . g = k . (l x g)``, and the levers enter linearly:
+    one cross product of the mass-weighted lever ``sum m (x - c)`` serves every mass and axis.
+    """
+    lever = 0.0
     for x, m in zip(points, masses):
-        lever = x - centre
-        out += m * np.einsum("pqi,pi->pq", cross(axes, lever[:, None, :]), g_vec)
-    return out
+        lever = lever + m * (x - centre)
+    return (axes @ cross(lever, g_vec)[..., None])[..., 0]
 
 
 def hip_demand(geom: dict, seg: SegmentParameters, g_pelvis: np.ndarray, direction: np.ndarray, *,
@@ -195,9 +212,18 @@ def muscle_weights(muscle_ids, max_force) -> np.ndarray:
     [0.75, 0.25, 1.0]
     """
     force = np.asarray(max_force, float)
-    group, _ = _groups(tuple(muscle_ids))
+    return _weights(tuple(muscle_ids), force.tobytes(), force.shape).copy()
+
+
+@lru_cache(maxsize=64)
+def _weights(muscle_ids: tuple[str, ...], force_bytes: bytes, shape: tuple) -> np.ndarray:
+    """:func:`muscle_weights`, once per muscles and forces (a model's never change; read-only)."""
+    force = np.frombuffer(force_bytes, float).reshape(shape)
+    group, _ = _groups(muscle_ids)
     total = np.bincount(group, weights=force)
-    return force / np.maximum(total[group], 1e-12)
+    out = force / np.maximum(total[group], 1e-12)
+    out.setflags(write=False)
+    return out
 
 
 @lru_cache(maxsize=64)
@@ -223,15 +249,17 @@ def muscle_activation(muscle_ids, max_force, activation: np.ndarray) -> np.ndarr
     >>> muscle_activation(["a", "a", "b"], [300.0, 100.0, 50.0], np.array([[0.4, 0.0, 0.2]])).tolist()
     [[0.30000000000000004, 0.30000000000000004, 0.2]]
     """
-    group, onehot = _groups(tuple(muscle_ids))
-    w = muscle_weights(muscle_ids, max_force)
+    ids = tuple(muscle_ids)
+    group, onehot = _groups(ids)
+    force = np.asarray(max_force, float)
+    w = _weights(ids, force.tobytes(), force.shape)
     per = (np.asarray(activation, float) * w) @ onehot
     return per[..., group]
 
 
 def share_moments(moment_arm: np.ndarray, force: np.ndarray, demand: np.ndarray,
-                  reserves: np.ndarray | None = None, *, weights: np.ndarray | None = None
-                  ) -> tuple[np.ndarray, SolveInfo]:
+                  reserves: np.ndarray | None = None, *, weights: np.ndarray | None = None,
+                  start: np.ndarray | None = None) -> tuple[np.ndarray, SolveInfo]:
     """Static optimisation: activations (n, B) of muscles with moment arms (n, B, m).
 
     Minimises the sum of squared activations (Crowninshield & Brand 1981; OpenSim's static
@@ -252,6 +280,9 @@ def share_moments(moment_arm: np.ndarray, force: np.ndarray, demand: np.ndarray,
         gastrocnemius and biceps short head at the knee); they cost like a muscle.
     weights : (B,) ndarray, optional
         Weight of each bundle's squared activation (default 1 each: the criterion per bundle).
+    start : (n, m) ndarray, optional
+        A warm start for the optimiser (``info.dual`` of a similar problem; see
+        :func:`~hipviz.core.optimize.solve_activations`): the same answer, sooner.
 
     Returns
     -------
@@ -259,15 +290,18 @@ def share_moments(moment_arm: np.ndarray, force: np.ndarray, demand: np.ndarray,
     info : SolveInfo
         The moments left unbalanced (``info.residual``) and poses re-solved by the fallback.
     """
-    F = np.broadcast_to(np.asarray(force, float), moment_arm.shape[:2])
-    A = np.swapaxes(moment_arm * F[:, :, None], 1, 2)  # (n, m, B)
-    if reserves is not None:
-        A = np.concatenate([A, np.broadcast_to(reserves, (A.shape[0],) + reserves.shape)], axis=2)
-    B = moment_arm.shape[1]
+    n, B, m = moment_arm.shape
+    F = np.asarray(force, float)
+    R = 0 if reserves is None else reserves.shape[1]
+    A = np.empty((n, m, B + R))                         # (n, m, B + R): moments at full activation
+    A[:, :, :B] = np.swapaxes(moment_arm * (F[:, :, None] if F.ndim == 2 else F[:, None]), 1, 2)
+    if R:
+        A[:, :, B:] = reserves
     cost = None
     if weights is not None:
-        cost = np.concatenate([np.asarray(weights, float), np.ones(A.shape[2] - B)])
-    a, info = solve_activations(A, demand, cost=cost, return_info=True)
+        cost = np.ones(B + R)
+        cost[:B] = weights
+    a, info = solve_activations(A, demand, cost=cost, return_info=True, start=start)
     return a[:, :B], info
 
 
@@ -289,7 +323,7 @@ def moment_share(moment_arm: np.ndarray, force: np.ndarray, activation: np.ndarr
     direction : (n, m) ndarray
         Unit direction in the moment-arm coordinates.
     """
-    c = np.asarray(force, float) * activation * np.einsum("pbq,pq->pb", moment_arm, direction)
+    c = np.asarray(force, float) * activation * (moment_arm @ np.asarray(direction, float)[..., None])[..., 0]
     total = c.sum(axis=1, keepdims=True)
     sign = np.where(total >= 0, 1.0, -1.0)
     pos = np.maximum(sign * c, 0.0)

@@ -109,13 +109,13 @@ def compensate(poses: PoseBatch, side: str, ranges: dict, *, lock_pelvis: bool, 
     rhythm = rhythm or load_rhythm()
     names = [f"hip_flexion_{side}", f"hip_adduction_{side}", f"hip_rotation_{side}"]
     other = "l" if side == "r" else "r"
-    request = np.column_stack([poses.degrees(n) for n in names])
-    start = np.column_stack([poses.degrees(n) for n in ("pelvis_anterior_tilt", "pelvis_obliquity", "pelvis_rotation")])
+    col = {n: i for i, n in enumerate(COORDINATES)}
+    request = np.degrees(poses.q[:, [col[n] for n in names]])
+    start = np.degrees(poses.q[:, [col[n] for n in ("pelvis_anterior_tilt", "pelvis_obliquity", "pelvis_rotation")]])
     lo = np.array([ranges[n][0] for n in names])
     hi = np.array([ranges[n][1] for n in names])
     warnings = list(poses.warnings)
     q = poses.q.copy()
-    col = {n: i for i, n in enumerate(COORDINATES)}
 
     def R_pelvis(p):
         p = np.radians(p)
@@ -188,15 +188,13 @@ def compensate(poses: PoseBatch, side: str, ranges: dict, *, lock_pelvis: bool, 
         warnings.append(f"the {'left' if other == 'l' else 'right'} hip reaches the end of its range: that thigh "
                         "cannot stay where it was and leans with the pelvis")
     other_hip = np.clip(other_hip, olo, ohi)
-    for j, n in enumerate(names):
-        q[:, col[n]] = np.radians(hip[:, j])
-    for j, n in enumerate(other_names):
-        q[:, col[n]] = np.radians(other_hip[:, j])
-    for j, n in enumerate(("pelvis_anterior_tilt", "pelvis_obliquity", "pelvis_rotation")):
-        q[:, col[n]] = np.radians(pelvis[:, j])
-    for j, n in enumerate(("lumbar_flexion", "lumbar_bending", "lumbar_rotation")):
-        q[:, col[n]] = np.radians(lumbar[:, j])
-    moved = _angle_between(R_pelvis(start), R_pelvis(pelvis))
+    # every angle the compensation decided, back in radians in one assignment
+    decided = names + other_names + ["pelvis_anterior_tilt", "pelvis_obliquity", "pelvis_rotation",
+                                     "lumbar_flexion", "lumbar_bending", "lumbar_rotation"]
+    q[:, [col[n] for n in decided]] = np.radians(np.concatenate([hip, other_hip, pelvis, lumbar], axis=1))
+    R_start = R_pelvis(start)
+    # locked, the pelvis is the start itself: its rotation need not be built twice
+    moved = _angle_between(R_start, R_start if pelvis is start else R_pelvis(pelvis))
     return PoseBatch(q, warnings), {"requested_thigh": request, "pelvis_moved_deg": moved}
 
 

@@ -25,14 +25,15 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Iterable, Sequence
 
 import numpy as np
 
 
-__all__ = ["ContactSet", "ContactError", "resolve_contacts", "contact_names", "contact_points", "closes_chain",
+__all__ = ["ContactSet", "ContactError", "resolve_contacts", "contact_names", "contact_points", "contact_points_array",
+           "closes_chain",
            "stands_on_feet", "pelvis_rests", "floor_grip", "several_supports", "PLACEMENT_TOLERANCE_M"]
 
 #: A contact point further than this from the floor after placement is reported (metres).
@@ -88,6 +89,31 @@ class ContactSet:
         """A contact on the pelvis or trunk holds the body (lying, side-lying)."""
         return any(h and c is None for h, c in zip(self.holds, self.leg))
 
+    # Derived once per contact set (resolve_contacts hands out one set per request, so these
+    # serve every later pose; cached_property writes the instance dict, which a frozen
+    # dataclass allows): the forms the per-pose code gathers with.
+    @cached_property
+    def segment_index(self) -> np.ndarray:
+        """Each point's segment as an index into :data:`hipviz.core.kinematics.SEGMENTS`, (k,)."""
+        from .kinematics import SEGMENTS
+
+        return _read_only(np.array([SEGMENTS.index(seg) for seg in self.segments], int))
+
+    @cached_property
+    def local_columns(self) -> np.ndarray:
+        """Each point as a column (k, 3, 1), for ``R @ local_columns`` (rotations (..., k, 3, 3))."""
+        return _read_only(self.local[:, :, None].copy())
+
+    @cached_property
+    def equal_groups(self) -> tuple[int, int] | None:
+        """``(contacts, points each)`` when every contact has the same number of points, listed
+        contact by contact (so the points reshape to (contacts, points)); else None."""
+        j = len(self.names)
+        if not self.k or self.k % j:
+            return None
+        per = self.k // j
+        return (j, per) if np.array_equal(self.contact, np.repeat(np.arange(j), per)) else None
+
 
 @lru_cache(maxsize=1)
 def _table() -> dict:
@@ -134,6 +160,11 @@ def _side_label(c: str) -> str:
     return {"r": "right", "l": "left"}[c]
 
 
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
 def resolve_contacts(names: Sequence[str], side: str = "r") -> ContactSet:
     """Turn contact names into points.
 
@@ -156,6 +187,22 @@ def resolve_contacts(names: Sequence[str], side: str = "r") -> ContactSet:
     >>> cs.names, cs.k
     (('foot_r', 'foot_l'), 6)
     """
+    try:
+        key = (tuple(names), side)
+        hash(key)
+    except TypeError:  # not all names: let _resolve say so
+        return _resolve(names, side)
+    return _resolve_cached(*key)
+
+
+@lru_cache(maxsize=64)
+def _resolve_cached(names: tuple, side: str) -> ContactSet:
+    """:func:`_resolve`, once per names and side: the table never changes and the set's arrays
+    are read-only, so one set serves every request that names the same contacts."""
+    return _resolve(names, side)
+
+
+def _resolve(names, side: str) -> ContactSet:
     import difflib
 
     t = _table()
@@ -183,17 +230,28 @@ def resolve_contacts(names: Sequence[str], side: str = "r") -> ContactSet:
             contact.append(j)
             holds.append(not spec.get("carries_only", False))
             leg.append(c if spec["kind"] == "leg" else None)
-    return ContactSet(tuple(resolved), tuple(labels), tuple(segs), np.array(local).reshape(-1, 3),
-                      np.array(contact, int), np.array(holds, bool), tuple(leg))
+    return ContactSet(tuple(resolved), tuple(labels), tuple(segs), _read_only(np.array(local).reshape(-1, 3)),
+                      _read_only(np.array(contact, int)), _read_only(np.array(holds, bool)), tuple(leg))
 
 
 def contact_points(transforms: dict, cs: ContactSet) -> np.ndarray:
     """Room positions (n, k, 3) of the contact points."""
-    out = []
-    for seg, x in zip(cs.segments, cs.local):
-        T = transforms[seg]
-        out.append(T[:, :3, :3] @ x + T[:, :3, 3])
-    return np.stack(out, axis=1) if out else np.zeros((next(iter(transforms.values())).shape[0], 0, 3))
+    if not cs.k:
+        return np.zeros((next(iter(transforms.values())).shape[0], 0, 3))
+    return _points(np.stack([transforms[seg] for seg in cs.segments], axis=1), cs)
+
+
+def contact_points_array(T: np.ndarray, cs: ContactSet) -> np.ndarray:
+    """:func:`contact_points` from the transforms as one array (n, segments, 4, 4)
+    (:func:`hipviz.core.kinematics.transform_array`)."""
+    return _points(T[:, cs.segment_index], cs)
+
+
+def _points(T: np.ndarray, cs: ContactSet) -> np.ndarray:
+    """Room positions (n, k, 3) from each point's own transform (n, k, 4, 4): ``R x + t``."""
+    # (C order: a stacked matmul lays its result out as it likes, and einsum sums differently
+    # over other layouts)
+    return np.add((T[:, :, :3, :3] @ cs.local_columns)[..., 0], T[:, :, :3, 3], order="C")
 
 
 def closes_chain(cs: ContactSet, side: str) -> bool:

@@ -10,10 +10,10 @@ from .compensation import compensate
 from .contacts import PLACEMENT_TOLERANCE_M, resolve_contacts
 from .placement import place_on_floor
 from .force_length import force_length_factor
-from .kinematics import segment_transforms
+from .kinematics import SEGMENTS, segment_transforms
 from .model import Model, attach_length_ranges
-from .paths import PathSet, path_kinematics
-from .pose import PoseBatch, clamp_poses, make_poses, resolve_name
+from .paths import BODY_INDEX, PathSet, path_kinematics
+from .pose import _INDEX, PoseBatch, clamp_poses, make_poses, resolve_name
 from .request import check_options
 from .rotations import LEFT_LUMBAR_SIGNS, MIRROR_POINT, MIRROR_Z, cardan_zxy_angles
 from .state import MuscleState, State
@@ -70,29 +70,73 @@ def _check_strength(model: Model, strength) -> dict:
 TRENDELENBURG_DEG_PER_UNMET, TRENDELENBURG_MAX_DEG = 20.0, 10.0
 
 
-def _muscle_state(ps: PathSet, poses: PoseBatch, c: str, T_pel: np.ndarray, with_paths: bool, trunk: bool,
-                  strength=None) -> MuscleState:
-    q_hip = np.stack([poses[f"hip_flexion_{c}"], poses[f"hip_adduction_{c}"], poses[f"hip_rotation_{c}"]], axis=-1)
-    q_lum = np.stack([poses["lumbar_flexion"], poses["lumbar_bending"], poses["lumbar_rotation"]], axis=-1)
+def _muscle_state(model: Model, ps: PathSet, poses: PoseBatch, c: str, T_pel: np.ndarray, with_paths: bool,
+                  trunk: bool, strength=None) -> MuscleState:
+    q = poses.q
+    q_hip = q[:, _HIP_COLUMNS[c]]
+    q_lum = q[:, _LUMBAR]
     if c == "l":
         q_lum = q_lum * LEFT_LUMBAR_SIGNS
-    out = path_kinematics(ps, q_hip, poses[f"knee_flexion_{c}"], q_lum, with_paths=with_paths)
+    out = _path_kinematics(model, ps, (c, trunk), q_hip, q[:, _INDEX[f"knee_flexion_{c}"]], q_lum, with_paths)
     paths = None
     if with_paths:
-        # all bundles' points to the room in one product, then split back into bundles
+        # all bundles' points to the room in one product, then split back into bundles (views)
         local = out["paths"]
         stacked = np.concatenate(local, axis=1)
         if c == "l":
             stacked = stacked * MIRROR_POINT
         R, t = T_pel[:, :3, :3], T_pel[:, :3, 3]
-        room = np.einsum("pij,pkj->pki", R, stacked) + t[:, None, :]
-        paths = np.split(room, np.cumsum([p.shape[1] for p in local])[:-1], axis=1)
+        room = stacked @ np.swapaxes(R, 1, 2) + t[:, None, :]
+        ends = np.cumsum([p.shape[1] for p in local]).tolist()
+        paths = [room[:, b - p.shape[1]:b] for p, b in zip(local, ends)]
     # lumbar moment arms come in the side's canonical (mirrored) frame: back to real signs
-    arms = (out["lumbar_moment_arm"] * (LEFT_LUMBAR_SIGNS if c == "l" else 1.0)) if trunk else out["moment_arm"]
-    capacity = ps.max_force * force_length_factor(out["length"], ps.shortest, ps.longest)
+    arms = (out["lumbar_moment_arm"] * (LEFT_LUMBAR_SIGNS if c == "l" else 1.0)) if trunk else out["moment_arm"].copy()
+    length = out["length"].copy()
+    capacity = ps.max_force * force_length_factor(length, ps.shortest, ps.longest)
     if strength:
         capacity = capacity * _strength_factors(ps, c, strength)
-    return MuscleState(ps.muscle_ids, ps.bundle_names, ps.max_force, out["length"], arms, paths, capacity)
+    return MuscleState(ps.muscle_ids, ps.bundle_names, ps.max_force, length, arms, paths, capacity)
+
+
+_HIP_COLUMNS = {c: np.array([_INDEX[f"{b}_{c}"] for b in ("hip_flexion", "hip_adduction", "hip_rotation")])
+                for c in ("r", "l")}
+_LUMBAR = np.array([_INDEX[name] for name in ("lumbar_flexion", "lumbar_bending", "lumbar_rotation")])
+
+
+def _path_kinematics(model: Model, ps: PathSet, which: tuple, q_hip: np.ndarray, q_knee: np.ndarray,
+                     q_lum: np.ndarray, with_paths: bool) -> dict:
+    """:func:`hipviz.core.paths.path_kinematics` of one pose, remembered for its last inputs.
+
+    The window evaluates one pose at a time, and much of a request often stays as it was: the
+    lumbar spine when a leg moves (the trunk muscles' paths depend on nothing else: none of
+    their points or obstacles is on a leg), every angle when only an option changed. So for one
+    pose the last answer of each path set is kept in ``model.cache`` with the exact inputs it
+    depends on (their bytes), and reused only when they are the same; callers never get the
+    cached arrays themselves to change (:func:`_muscle_state` copies what it hands on, and the
+    paths are new arrays in the room). Batches are not remembered.
+    """
+    if q_hip.shape[0] != 1:
+        return path_kinematics(ps, q_hip, q_knee, q_lum, with_paths=with_paths)
+    key = ("path_kinematics",) + which + (with_paths,)
+    legs = _on_legs(model, ps)
+    inputs = q_hip.tobytes() + q_knee.tobytes() + q_lum.tobytes() if legs else q_lum.tobytes()
+    hit = model.cache.get(key)
+    if hit is not None and hit[0] is ps and hit[1] == inputs:
+        return hit[2]
+    out = path_kinematics(ps, q_hip, q_knee, q_lum, with_paths=with_paths)
+    model.cache[key] = (ps, inputs, out)
+    return out
+
+
+def _on_legs(model: Model, ps: PathSet) -> bool:
+    """Whether any point or obstacle of ``ps`` is on the femur or the tibia (once per path set)."""
+    key = ("path_set_on_legs", id(ps))
+    hit = model.cache.get(key)
+    if hit is None or hit[0] is not ps:
+        legs = (BODY_INDEX["femur"], BODY_INDEX["tibia"])
+        hit = (ps, bool(np.isin(ps.point_body, legs).any() or np.isin(ps.wrap_body, legs).any()))
+        model.cache[key] = hit
+    return hit[1]
 
 
 def _auto_direction(poses: PoseBatch, c: str) -> np.ndarray:
@@ -107,10 +151,11 @@ def _auto_direction(poses: PoseBatch, c: str) -> np.ndarray:
 
 
 def _place(model: Model, poses: PoseBatch, post, cs, named: set, s: str, lock_pelvis: bool, segs):
-    """Place the body on its contacts; returns the placed poses and the contacts' heights."""
+    """Place the body on its contacts; returns the placed poses, the contacts' heights and the
+    segments' transforms in the placed poses (as one array, :func:`~hipviz.core.kinematics.transform_array`)."""
     placed, info = place_on_floor(model, poses, post, cs, named=named, side=s, lock_pelvis=lock_pelvis,
                                   segments=segs)
-    return placed, info["residual_m"]
+    return placed, info["residual_m"], info.get("transforms")
 
 
 def _report_floor(state: State, heights: np.ndarray) -> None:
@@ -231,20 +276,23 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
         poses = make_poses(pose or {}, side="right" if s == "r" else "left",
                            defaults=post.pose, ranges=model.ranges, clamp=False)
         named = {resolve_name(k, "right" if s == "r" else "left")[0] for k in (pose or {})}
-    start_lumbar = np.degrees(np.stack([poses["lumbar_flexion"], poses["lumbar_bending"], poses["lumbar_rotation"]], axis=-1))
+    start_lumbar = np.degrees(poses.q[:, _LUMBAR])
     poses, info = compensate(poses, s, model.ranges, lock_pelvis=lock_pelvis, strength=compensation,
                              habit=post.habit)
     poses = clamp_poses(poses, model.ranges)
-    heights = None
+    heights = T = None
     if (with_paths or movement is not None) if place is None else place:
-        poses, heights = _place(model, poses, post, cs, named, s, lock_pelvis, load_segments(body_mass_kg))
-    transforms = segment_transforms(model.joints, poses, post.rotation)
+        poses, heights, T = _place(model, poses, post, cs, named, s, lock_pelvis, load_segments(body_mass_kg))
+    # the placement computed the placed poses' transforms already
+    transforms = ({name: T[:, j] for j, name in enumerate(SEGMENTS)} if T is not None
+                  else segment_transforms(model.joints, poses, post.rotation))
     T_pel = transforms["pelvis"]
     for c in ("r", "l"):
         attach_length_ranges(model, c)
     strength = _check_strength(model, strength)
-    muscles = {c: _muscle_state(model.paths[c], poses, c, T_pel, with_paths, False, strength) for c in ("r", "l")}
-    trunk = {c: _muscle_state(model.trunk_paths[c], poses, c, T_pel, with_paths, True, strength) for c in ("r", "l")}
+    muscles = {c: _muscle_state(model, model.paths[c], poses, c, T_pel, with_paths, False, strength) for c in ("r", "l")}
+    trunk = {c: _muscle_state(model, model.trunk_paths[c], poses, c, T_pel, with_paths, True, strength)
+             for c in ("r", "l")}
     thigh = {}
     for c in ("r", "l"):
         R = post.rotation.T @ transforms[f"femur_{c}"][:, :3, :3]
@@ -265,7 +313,7 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
             direction = directions[s]
         else:
             direction = np.broadcast_to(movement_direction(movement), (poses.n, 4))
-        lumbar_now = np.degrees(np.stack([poses["lumbar_flexion"], poses["lumbar_bending"], poses["lumbar_rotation"]], axis=-1))
+        lumbar_now = np.degrees(poses.q[:, _LUMBAR])
         apply_activation(state, direction, load_segments(body_mass_kg), effort_nm=effort_nm,
                          load_n=load_n, load_point=load_point, lumbar_motion=lumbar_now - start_lumbar,
                          directions=directions, per_muscle=opts.criterion == "muscles")

@@ -21,7 +21,7 @@ from .pose import PoseBatch
 from .rotations import MIRROR_Z, cardan_zxy, rot_x, rot_y, rot_z
 
 __all__ = ["hip_rotation", "knee_rotation", "ankle_rotation", "pelvis_rotation", "lumbar_rotation",
-           "segment_transforms", "SEGMENTS", "homogeneous"]
+           "segment_transforms", "transform_array", "SEGMENTS", "homogeneous"]
 
 SEGMENTS = ("pelvis", "trunk", "femur_r", "tibia_r", "foot_r", "femur_l", "tibia_l", "foot_l")
 
@@ -84,32 +84,79 @@ def segment_transforms(joints: dict, poses: PoseBatch, posture_rotation: np.ndar
     dict
         ``{segment: (n, 4, 4)}`` for each name in :data:`SEGMENTS`.
     """
-    n = poses.n
+    T = transform_array(joints, poses.q, posture_rotation)
+    return {name: T[:, j] for j, name in enumerate(SEGMENTS)}
+
+
+def transform_array(joints: dict, q: np.ndarray, posture_rotation: np.ndarray) -> np.ndarray:
+    """Room transforms of every segment as one array ``(n, len(SEGMENTS), 4, 4)``.
+
+    The arithmetic of :func:`segment_transforms` (which returns views of this array by name),
+    for callers that evaluate forward kinematics many times on small batches (the placement's
+    solver): both legs are computed together, so one pose costs a few dozen numpy calls.
+
+    Parameters
+    ----------
+    joints : dict
+        As for :func:`segment_transforms`.
+    q : (n, len(COORDINATES)) ndarray
+        Coordinates (:attr:`PoseBatch.q`), radians and metres.
+    posture_rotation : (3, 3) ndarray
+    """
+    n = q.shape[0]
     # every elementary rotation of the rig at once (see _ELEMENTARY): one cosine, one sine
-    angles = poses.q[:, _elementary_columns()] * _ELEMENTARY_SIGNS
+    angles = q[:, _elementary_columns()] * _ELEMENTARY_SIGNS
     c, s = np.cos(angles), np.sin(angles)
-    E = _E0 + c[..., None, None] * _EC + s[..., None, None] * _ES            # (n, 17, 3, 3)
-    p = poses
+    E = _E0 + c[..., None, None] * _EC + s[..., None, None] * _ES            # (n, 18, 3, 3)
     T = np.zeros((n, len(SEGMENTS), 4, 4))
     T[:, :, 3, 3] = 1.0
     R_pel = posture_rotation @ E[:, 0] @ E[:, 1] @ E[:, 2]
-    t_pel = np.stack([p["pelvis_tx"], p["pelvis_ty"], p["pelvis_tz"]], axis=-1) @ posture_rotation.T
+    t_pel = q[:, _TRANSLATION] @ posture_rotation.T
     T[:, 0, :3, :3], T[:, 0, :3, 3] = R_pel, t_pel
     T[:, 1, :3, :3] = R_pel @ E[:, 3] @ E[:, 4] @ E[:, 5]
     T[:, 1, :3, 3] = t_pel + R_pel @ joints["lumbosacral_joint"]
-    for k, side in enumerate(("r", "l")):
-        i, e = 2 + 3 * k, 6 + 6 * k
-        R_f = R_pel @ E[:, e] @ E[:, e + 1] @ E[:, e + 2]
-        t_f = t_pel + R_pel @ joints[f"hip_center_{side}"]
-        R_t = R_f @ E[:, e + 3]
-        # the tibia turns about the flexion axis (knee centre + offset), where it was at extension
-        d = joints.get(f"knee_axis_offset_{side}", _NO_OFFSET)
-        t_t = t_f + R_f @ (joints[f"knee_center_{side}"] + d) - R_t @ d
-        R_a = R_t @ E[:, e + 4] @ E[:, e + 5]
-        T[:, i, :3, :3], T[:, i, :3, 3] = R_f, t_f
-        T[:, i + 1, :3, :3], T[:, i + 1, :3, 3] = R_t, t_t
-        T[:, i + 2, :3, :3], T[:, i + 2, :3, 3] = R_a, t_t + R_t @ joints[f"ankle_center_{side}"]
-    return {name: T[:, j] for j, name in enumerate(SEGMENTS)}
+    # both legs at once: (n, 2 legs, ...); the segments femur, tibia, foot of a leg follow each other
+    hip, knee, axis, ankle = _leg_constants(joints)
+    EL = E[:, 6:].reshape(n, 2, 6, 3, 3)
+    Rp = R_pel[:, None]
+    R_f = Rp @ EL[:, :, 0] @ EL[:, :, 1] @ EL[:, :, 2]
+    t_f = t_pel[:, None, :] + (Rp @ hip)[..., 0]
+    R_t = R_f @ EL[:, :, 3]
+    # the tibia turns about the flexion axis (knee centre + offset), where it was at extension
+    t_t = t_f + (R_f @ (knee + axis))[..., 0] - (R_t @ axis)[..., 0]
+    R_a = R_t @ EL[:, :, 4] @ EL[:, :, 5]
+    legs = T[:, 2:].reshape(n, 2, 3, 4, 4)  # a view: (n, leg, femur/tibia/foot, 4, 4)
+    legs[:, :, 0, :3, :3], legs[:, :, 0, :3, 3] = R_f, t_f
+    legs[:, :, 1, :3, :3], legs[:, :, 1, :3, 3] = R_t, t_t
+    legs[:, :, 2, :3, :3], legs[:, :, 2, :3, 3] = R_a, t_t + (R_t @ ankle)[..., 0]
+    return T
+
+
+def _leg_constants(joints: dict) -> tuple[np.ndarray, ...]:
+    """Hip centres, knee centres, knee-axis offsets and ankle centres of both legs, (2, 3, 1) each.
+
+    Derived from ``joints`` only, so built once per joints dict and kept (read-only) with it: a
+    model's joints are assembled once and never changed (``Model`` is not changed by posing),
+    so the dict's identity stands for its contents (the cache holds the dict, so its id is not
+    reused while the entry lives).
+    """
+    cached = _LEG_CONSTANTS.get(id(joints))
+    if cached is not None and cached[0] is joints:
+        return cached[1]
+    out = []
+    for name in ("hip_center", "knee_center", "knee_axis_offset", "ankle_center"):
+        rows = [joints.get(f"{name}_{side}", _NO_OFFSET) if name == "knee_axis_offset" else joints[f"{name}_{side}"]
+                for side in ("r", "l")]
+        a = np.array([np.asarray(r, float) for r in rows])[..., None]
+        a.setflags(write=False)
+        out.append(a)
+    if len(_LEG_CONSTANTS) > 16:
+        _LEG_CONSTANTS.clear()
+    _LEG_CONSTANTS[id(joints)] = (joints, tuple(out))
+    return tuple(out)
+
+
+_LEG_CONSTANTS: dict = {}
 
 
 _NO_OFFSET = np.zeros(3)
@@ -143,6 +190,7 @@ def _patterns(axes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 _E0, _EC, _ES = _patterns([axis for _, axis, _ in _ELEMENTARY])
 _COLUMNS: list = []
+_TRANSLATION = slice(3, 6)  # pelvis_tx, pelvis_ty, pelvis_tz: see pose.COORDINATES
 
 
 def _elementary_columns() -> np.ndarray:

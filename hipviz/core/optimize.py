@@ -48,11 +48,15 @@ class SolveInfo:
         meet the optimality conditions.
     kkt : (n,) ndarray
         Largest scaled projected-gradient entry of the returned solution.
+    dual : (n, m) ndarray, optional
+        The dual variables (one per coordinate) the fast path ended with, NaN for the poses
+        the fallback solved: a warm start for a similar problem (``solve_activations(start=)``).
     """
 
     residual: np.ndarray
     fallback: np.ndarray
     kkt: np.ndarray
+    dual: np.ndarray | None = None
 
 
 def objective(a, A, tau, *, cost=None, weight: float = 1e4) -> np.ndarray:
@@ -73,9 +77,10 @@ def kkt_residual(a, A, tau, *, cost=None, weight: float = 1e4) -> np.ndarray:
     round-off, so the violation is measured relative to them.
     """
     a = np.asarray(a, float)
+    A = np.asarray(A, float)
     c = np.ones(a.shape[-1]) if cost is None else np.asarray(cost, float)
-    r = np.einsum("pqi,pi->pq", A, a) - tau
-    pull = weight * np.einsum("pqi,pq->pi", A, r)
+    r = (A @ a[..., None])[..., 0] - tau
+    pull = weight * (np.swapaxes(A, -1, -2) @ r[..., None])[..., 0]
     g = c * a + pull
     pg = np.where(a <= 0.0, np.minimum(g, 0.0), np.where(a >= 1.0, np.maximum(g, 0.0), g))
     if not a.shape[-1]:
@@ -87,58 +92,100 @@ def kkt_residual(a, A, tau, *, cost=None, weight: float = 1e4) -> np.ndarray:
 def _dual(lam, A, tau, W, c):
     """Dual objective (to be minimised) of each pose."""
     s = np.einsum("pqi,pq->pi", A, lam) / c
-    psi = c * np.where(s < 0, 0.0, np.where(s > 1, s - 0.5, 0.5 * s * s))
-    return 0.5 * np.einsum("pq,pq->p", lam, lam) / W + psi.sum(-1) - np.einsum("pq,pq->p", tau, lam)
+    return _dual_at(lam, s, np.minimum(np.maximum(s, 0.0), 1.0), tau, W, c)
 
 
-def _newton(A, tau, c, weight, iterations):
+def _dual_at(lam, s, a, tau, W, c):
+    """:func:`_dual` from ``s = A^T lam / c`` and ``a = clip(s, 0, 1)``, already at hand.
+
+    ``c a (s - a / 2)`` is the dual's piecewise term (0 below 0, ``c s^2 / 2`` between 0 and 1,
+    ``c (s - 1/2)`` above), to the bit.
+    """
+    psi = c * (a * (s - 0.5 * a))
+    return 0.5 * (lam * lam).sum(-1) / W + psi.sum(-1) - (tau * lam).sum(-1)
+
+
+def _newton(A, tau, c, weight, iterations, start=None):
+    """The dual problem by damped semi-smooth Newton, all poses at once.
+
+    Returns the activations (n, B) and the dual variables (n, m) they came from. ``start``
+    (n, m): dual variables to begin with (a warm start, e.g. the last pose's); default 0.
+
+    The work is in small numpy calls, so the loop keeps what it has: ``s = A^T lam / c`` of an
+    accepted step is the one its trial computed, and the poses still working are gathered
+    only when some have finished.
+    """
     n, m, _ = A.shape
-    lam = np.zeros((n, m))
+    AT = np.swapaxes(A, 1, 2)                                   # (n, B, m)
+    lam = np.zeros((n, m)) if start is None else np.array(start, float)
     eye = np.eye(m) / weight
-    f = _dual(lam, A, tau, weight, c)
+    s_all = (AT @ lam[..., None])[..., 0] / c
+    a_all = np.minimum(np.maximum(s_all, 0.0), 1.0)
+    f = _dual_at(lam, s_all, a_all, tau, weight, c)
+    # converged: the moments balance to round-off of the demand (the KKT check decides)
+    tol_all = 1e-13 * (1.0 + np.abs(tau).max(axis=1))
     active = np.ones(n, bool)
+    idx = np.arange(n)
+    Ai, ATi, ti, tol = A, AT, tau, tol_all
+    full = True  # every pose still working: whole arrays, no gathering
     for _ in range(iterations):
-        idx = np.flatnonzero(active)
-        if idx.size == 0:
-            break
-        Ai, ti, li = A[idx], tau[idx], lam[idx]
-        s = np.einsum("pqi,pq->pi", Ai, li) / c
-        a = np.clip(s, 0.0, 1.0)
-        grad = li / weight + np.einsum("pqi,pi->pq", Ai, a) - ti
-        # converged: the moments balance to round-off of the demand (the KKT check decides)
-        done = np.abs(grad).max(axis=1) <= 1e-13 * (1.0 + np.abs(ti).max(axis=1))
+        li, s, a = (lam, s_all, a_all) if full else (lam[idx], s_all[idx], a_all[idx])
+        grad = li / weight + (Ai @ a[..., None])[..., 0] - ti
+        done = np.abs(grad).max(axis=1) <= tol
         if done.any():
             active[idx[done]] = False
             keep = ~done
-            idx, Ai, ti, li, s, a, grad = idx[keep], Ai[keep], ti[keep], li[keep], s[keep], a[keep], grad[keep]
-            if idx.size == 0:
+            if not keep.any():
                 break
+            idx, Ai, ATi, ti, tol = idx[keep], Ai[keep], ATi[keep], ti[keep], tol[keep]
+            li, s, grad = li[keep], s[keep], grad[keep]
+            full = False
         mask = ((s >= 0) & (s < 1)) / c  # muscles at 0 count: a sane first step from lam = 0
-        H = eye + np.einsum("pqi,pi,pri->pqr", Ai, mask, Ai)
+        H = eye + (Ai * mask[:, None, :]) @ ATi
         step = -np.linalg.solve(H, grad[..., None])[..., 0]
-        slope = np.einsum("pq,pq->p", grad, step)
-        t = np.ones(idx.size)
-        f0 = f[idx]
+        slope = (grad * step).sum(axis=1)
+        f0 = f if full else f[idx]
         cand = li + step
-        fc = _dual(cand, Ai, ti, weight, c)
+        s_c = (ATi @ cand[..., None])[..., 0] / c
+        a_c = np.minimum(np.maximum(s_c, 0.0), 1.0)
+        fc = _dual_at(cand, s_c, a_c, ti, weight, c)
         slack = 1e-13 * (1.0 + np.abs(f0))  # round-off: a converged step need not decrease f
-        ok = fc <= f0 + 1e-4 * t * slope + slack
-        for _ in range(20):  # backtracking: a step is taken only if it decreases the objective
-            if ok.all():
-                break
-            t = np.where(ok, t, 0.5 * t)
-            trial = li + t[:, None] * step
-            ft = _dual(trial, Ai, ti, weight, c)
-            cand = np.where(ok[:, None], cand, trial)
-            fc = np.where(ok, fc, ft)
-            ok = ok | (ft <= f0 + 1e-4 * t * slope + slack)
+        ok = fc <= f0 + 1e-4 * slope + slack
+        if not ok.all():
+            t = np.ones(idx.size)
+            for _ in range(20):  # backtracking: a step is taken only if it decreases the objective
+                if ok.all():
+                    break
+                t = np.where(ok, t, 0.5 * t)
+                trial = li + t[:, None] * step
+                s_t = (ATi @ trial[..., None])[..., 0] / c
+                a_t = np.minimum(np.maximum(s_t, 0.0), 1.0)
+                ft = _dual_at(trial, s_t, a_t, ti, weight, c)
+                back = ~ok[:, None]
+                cand = np.where(back, trial, cand)
+                s_c, a_c = np.where(back, s_t, s_c), np.where(back, a_t, a_c)
+                fc = np.where(ok, fc, ft)
+                ok = ok | (ft <= f0 + 1e-4 * t * slope + slack)
         moved = ok & (fc <= f0 + slack)
-        lam[idx[moved]] = cand[moved]
-        f[idx[moved]] = fc[moved]
         # a pose is done when its step no longer changes anything, or no step decreases it
+        # (measured before lam changes: li may be lam itself)
         small = np.abs(step).max(axis=1) <= 1e-13 * (1.0 + np.abs(li).max(axis=1))
-        active[idx[~moved | small]] = False
-    return np.clip(np.einsum("pqi,pq->pi", A, lam) / c, 0.0, 1.0)
+        if moved.all() and full:
+            lam, f, s_all, a_all = cand, fc, s_c, a_c  # new arrays: nothing else holds them
+        elif moved.all():
+            lam[idx], f[idx], s_all[idx], a_all[idx] = cand, fc, s_c, a_c
+        else:
+            go = idx[moved]
+            lam[go], f[go], s_all[go], a_all[go] = cand[moved], fc[moved], s_c[moved], a_c[moved]
+        stop = ~moved | small
+        if stop.any():
+            active[idx[stop]] = False
+            keep = ~stop
+            if not keep.any():
+                break
+            idx, Ai, ATi, ti, tol = idx[keep], Ai[keep], ATi[keep], ti[keep], tol[keep]
+            full = False
+    return a_all, lam
 
 
 def _scipy_solve(A, tau, c, weight):
@@ -162,7 +209,7 @@ def _scipy_solve(A, tau, c, weight):
 
 
 def solve_activations(A, tau, *, cost=None, weight: float = 1e4, iterations: int = 40,
-                      return_info: bool = False):
+                      return_info: bool = False, start=None):
     """Minimum sum of (weighted) squared activations that balances the required moments.
 
     Parameters
@@ -182,6 +229,11 @@ def solve_activations(A, tau, *, cost=None, weight: float = 1e4, iterations: int
     return_info : bool, default: False
         Also return a :class:`SolveInfo` with the unbalanced moments and the poses that
         needed the fallback solver.
+    start : (n, m) array_like, optional
+        Dual variables to start the fast path from (``SolveInfo.dual`` of a similar problem,
+        such as the previous pose of a slider drag): fewer iterations, the same optimum (the
+        problem is strictly convex; a start that does not lead to it is dropped and the
+        problem solved from the default start).
 
     Returns
     -------
@@ -202,18 +254,29 @@ def solve_activations(A, tau, *, cost=None, weight: float = 1e4, iterations: int
         raise ValueError(f"A must be (n, m, B) and tau (n, m); found {A.shape} and {tau.shape}")
     n, m, B = A.shape
     c = np.ones(B) if cost is None else np.asarray(cost, float)
-    if c.shape != (B,) or not np.all(c > 0):
+    if c.shape != (B,) or not (c > 0).all():
         raise ValueError(f"cost must hold {B} positive weights")
-    if not (np.all(np.isfinite(A)) and np.all(np.isfinite(tau))):
+    if not (np.isfinite(A).all() and np.isfinite(tau).all()):
         raise ValueError("static optimisation needs finite moments; found NaN or infinity")
-    a = _newton(A, tau, c, weight, iterations) if n else np.zeros((0, B))
+    if n == 0:
+        a, lam = np.zeros((0, B)), np.zeros((0, m))
+    else:
+        warm = start is not None and np.shape(start) == (n, m) and bool(np.all(np.isfinite(start)))
+        a, lam = _newton(A, tau, c, weight, iterations, start if warm else None)
     kkt = kkt_residual(a, A, tau, cost=c, weight=weight)
     fallback = ~(kkt <= KKT_TOLERANCE)
+    if warm and fallback.any():
+        # the warm start did not reach the optimum in time for some poses: from the default start
+        p = np.flatnonzero(fallback)
+        a[p], lam[p] = _newton(A[p], tau[p], c, weight, iterations)
+        kkt[p] = kkt_residual(a[p], A[p], tau[p], cost=c, weight=weight)
+        fallback = ~(kkt <= KKT_TOLERANCE)
     for p in np.flatnonzero(fallback):
         a[p] = _scipy_solve(A[p], tau[p], c, weight)
+        lam[p] = np.nan
     if fallback.any():
         kkt[fallback] = kkt_residual(a[fallback], A[fallback], tau[fallback], cost=c, weight=weight)
     if not return_info:
         return a
-    residual = tau - np.einsum("pqi,pi->pq", A, a)
-    return a, SolveInfo(residual=residual, fallback=fallback, kkt=kkt)
+    residual = tau - (A @ a[..., None])[..., 0]
+    return a, SolveInfo(residual=residual, fallback=fallback, kkt=kkt, dual=lam)

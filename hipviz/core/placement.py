@@ -8,14 +8,16 @@ one batch of forward kinematics.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np
 
-from .contacts import ContactError, ContactSet, closes_chain, contact_points, pelvis_rests, stands_on_feet
-from .kinematics import segment_transforms
+from .contacts import (ContactError, ContactSet, closes_chain, contact_points, contact_points_array, pelvis_rests,
+                       stands_on_feet)
+from .kinematics import segment_transforms, transform_array
 from .pose import PoseBatch, _INDEX, _LINEAR
-from .support import body_centre_of_mass, support_centre, support_forces
+from .support import centre_of_mass_array, support_centre, support_forces
 
 __all__ = ["place_on_floor"]
 
@@ -77,6 +79,48 @@ def _bounds(cols: list[str], ranges: dict) -> tuple[np.ndarray, np.ndarray]:
     return np.array(lo), np.array(hi)
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What a placement problem is, apart from the poses: the unknowns, their bounds and priors'
+    stiffness, the constant part of the Jacobian. It depends on the model, the posture, the
+    contacts, the named columns and the side only, so it is built once per such request and
+    kept in ``model.cache`` (its arrays read-only)."""
+
+    cols: tuple
+    w: np.ndarray
+    idx: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    hold: np.ndarray
+    balance: bool
+    on_feet: bool
+    J_translation: np.ndarray  # (R, 3): how the residuals move with the pelvis's translation
+    eye: np.ndarray
+
+
+def _plan(model, posture, cs: ContactSet, named: frozenset, lock_pelvis: bool, side: str, balance: bool) -> _Plan:
+    key = ("placement_plan", posture.name, cs.names, named, lock_pelvis, side, balance)
+    plan = model.cache.get(key)
+    if plan is not None:
+        return plan
+    hold = np.flatnonzero(cs.holds)
+    cols, w = _unknowns(cs, set(named), lock_pelvis, side)
+    lo, hi = _bounds(cols, model.ranges)
+    U = len(cols)
+    P = np.asarray(posture.rotation, float)
+    n_b = 2 if balance else 0
+    J_translation = np.zeros((hold.size + 2 + n_b + U, 3))
+    J_translation[:hold.size] = _W_CONTACT * P[1]
+    J_translation[hold.size:hold.size + 2] = _W_CONTACT * P[[0, 2]]
+    arrays = dict(w=w, idx=np.array([_INDEX[c] for c in cols]), lo=lo, hi=hi, hold=hold,
+                  J_translation=J_translation, eye=np.eye(U))
+    for a in arrays.values():
+        a.setflags(write=False)
+    plan = _Plan(cols=tuple(cols), balance=balance, on_feet=stands_on_feet(cs), **arrays)
+    model.cache[key] = plan
+    return plan
+
+
 def place_on_floor(model, poses: PoseBatch, posture, cs: ContactSet, *, named: Iterable[str] = (),
                    side: str = "r", lock_pelvis: bool = True, anchor: np.ndarray | None = None, segments=None,
                    iterations: int = 25) -> tuple[PoseBatch, dict]:
@@ -109,17 +153,19 @@ def place_on_floor(model, poses: PoseBatch, posture, cs: ContactSet, *, named: I
     -------
     PoseBatch, dict
         The placed poses, and ``{"residual_m": (n, k) heights above the floor,
-        "anchor": (2,)}``.
+        "anchor": (2,), "columns": the unknowns, "transforms": (n, len(SEGMENTS), 4, 4) the
+        placed poses' segment transforms (:func:`hipviz.core.kinematics.transform_array`)}``.
     """
     n = poses.n
-    hold = np.flatnonzero(cs.holds)
-    if hold.size == 0:
+    if not cs.holds.any():
         raise ContactError("at least one contact must hold the body (hands only carry weight)")
-    named = set(named)
-    cols, w = _unknowns(cs, named, lock_pelvis, side)
-    idx = np.array([_INDEX[c] for c in cols])
-    lo, hi = _bounds(cols, model.ranges)
-    prior = poses.q[:, idx].copy()
+    # on the feet the centre of mass comes over the middle of the feet; on other bases that do
+    # not lie on the floor (kneeling, hands and knees) it only has to stay over its base
+    balance = segments is not None and not pelvis_rests(cs)
+    plan = _plan(model, posture, cs, frozenset(named), lock_pelvis, side, balance)
+    cols, w, idx, lo, hi, hold = plan.cols, plan.w, plan.idx, plan.lo, plan.hi, plan.hold
+    on_feet = plan.on_feet
+    prior = poses.q[:, idx]
     if anchor is None:
         key = ("contact_anchor", posture.name, cs.names)
         if key not in model.cache:  # the posture's starting pose never changes: once per model
@@ -131,47 +177,50 @@ def place_on_floor(model, poses: PoseBatch, posture, cs: ContactSet, *, named: I
         anchor = model.cache[key]
     anchor = np.asarray(anchor, float)
     U = len(cols)
+    nh = hold.size
+    h0 = int(hold[0])
+    all_held = nh == cs.k
+    joints, P = model.joints, posture.rotation
+    base_q = poses.q
 
-    # on the feet the centre of mass comes over the middle of the feet; on other bases that do
-    # not lie on the floor (kneeling, hands and knees) it only has to stay over the base
-    balance = segments is not None and not pelvis_rests(cs)
-    on_feet = stands_on_feet(cs)
-
-    def points(u: np.ndarray, rows: np.ndarray, with_com: bool = False):
-        """Contact points (and the centre of mass) for unknowns ``u`` of the poses ``rows``
-        (each row of ``rows`` may repeat, for a batch of perturbations)."""
-        q = poses.q[rows]
+    def residual(u: np.ndarray, rows: np.ndarray):
+        """Residuals (m, R) for unknowns ``u`` of the poses ``rows`` (each row of ``rows`` may
+        repeat, for a batch of perturbations), with the contact points (m, k, 3) and the
+        segments' transforms (m, segments, 4, 4) they come from."""
+        q = base_q[rows]
         q[:, idx] = u
-        T = segment_transforms(model.joints, PoseBatch(q, []), posture.rotation)
-        p = contact_points(T, cs)
-        return (p, body_centre_of_mass(T, segments)) if with_com else p
-
-    def residual(u: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        T = transform_array(joints, q, P)
+        p = contact_points_array(T, cs)
+        m = u.shape[0]
+        out = np.empty((m, plan.J_translation.shape[0]))
+        out[:, :nh] = _W_CONTACT * (p[:, :, 1] if all_held else p[:, hold, 1])
+        out[:, nh:nh + 2] = _W_CONTACT * (p[:, h0, ::2] - anchor)
+        k = nh + 2
         if balance:
-            p, com = points(u, rows, True)
+            com = centre_of_mass_array(T, segments)
             if on_feet:
-                r_b = _W_BALANCE * (com[:, [0, 2]] - support_centre(p, cs))
+                out[:, k:k + 2] = _W_BALANCE * (com[:, ::2] - support_centre(p, cs))
             else:
                 forces, _ = support_forces(p, com, 1.0)
-                r_b = _W_CONTACT * (com[:, [0, 2]] - np.einsum("pk,pkj->pj", forces, p[:, :, [0, 2]]))
-        else:
-            p, r_b = points(u, rows), np.zeros((u.shape[0], 0))
-        r_h = _W_CONTACT * p[:, hold, 1]
-        r_a = _W_CONTACT * (p[:, hold[0], [0, 2]] - anchor)
-        r_p = (u - prior[rows]) * w
-        return np.concatenate([r_h, r_a, r_b, r_p], axis=1)
+                out[:, k:k + 2] = _W_CONTACT * (com[:, ::2] - np.einsum("pk,pkj->pj", forces, p[:, :, [0, 2]]))
+            k += 2
+        out[:, k:] = (u - prior[rows]) * w
+        return out, p, T
 
-    warm_key = ("placement_warm_start", posture.name, cs.names, tuple(cols))
+    warm_key = ("placement_warm_start", posture.name, cs.names, cols)
     warm = model.cache.get(warm_key) if n == 1 else None
-    if warm is not None and warm[2] == poses.q.tobytes():  # the very same request again
-        return PoseBatch(warm[3].copy(), list(poses.warnings)), dict(warm[4])
+    if warm is not None and warm[2] == base_q.tobytes():  # the very same request again
+        info = dict(warm[4], columns=list(cols))
+        info["residual_m"], info["transforms"] = info["residual_m"].copy(), info["transforms"].copy()
+        return PoseBatch(warm[3].copy(), list(poses.warnings)), info
+    every = np.arange(n)
     if warm is not None:
         # a slider drag: start from the last answer, moved as the request moved
-        u = np.clip(warm[1] + (prior - warm[0]), lo, hi)
+        u = np.minimum(np.maximum(warm[1] + (prior - warm[0]), lo), hi)
     else:
-        u = np.clip(prior, lo, hi)
+        u = np.minimum(np.maximum(prior, lo), hi)
         # start with the contacts on the floor and the anchor over its place: translation is linear
-        p0 = points(u, np.arange(n))
+        p0 = residual(u, every)[1]
         shift_room = np.zeros((n, 3))
         shift_room[:, 1] = -p0[:, hold, 1].mean(axis=1)
         shift_room[:, [0, 2]] = anchor - p0[:, hold[0], [0, 2]]
@@ -179,47 +228,46 @@ def place_on_floor(model, poses: PoseBatch, posture, cs: ContactSet, *, named: I
     h = 1e-6
     # how the residuals move with the pelvis's translation (posture frame): the contacts and the
     # anchor move with it one to one, the balance not at all (body and base move together)
-    P = np.asarray(posture.rotation, float)
-    n_b = 2 if balance else 0
-    J_translation = np.zeros((hold.size + 2 + n_b + U, 3))
-    J_translation[:hold.size] = _W_CONTACT * P[1]
-    J_translation[hold.size:hold.size + 2] = _W_CONTACT * P[[0, 2]]
+    J_translation, eye = plan.J_translation, plan.eye
     lam = np.full(n, 1e-5)
-    eye = np.eye(U)
     K = U - 3
-    r = residual(u, np.arange(n))
+    perturb = h * eye[None, 3:]
+    lo_edge, hi_edge = lo + 1e-12, hi - 1e-12
+    r, p_best, T_best = residual(u, every)
     cost = np.einsum("pr,pr->p", r, r)
-    todo = np.arange(n)  # poses still converging: only they are worked on
+    todo = every  # poses still converging: only they are worked on
     for _ in range(iterations):
         m = todo.size
         ut = u[todo]
         # Jacobian: the translation's columns are exact and constant; the angles' by finite
         # differences, all perturbations of all poses in one batch (pose-major)
-        pert = (np.repeat(ut[:, None, :], K, axis=1) + h * eye[None, 3:]).reshape(m * K, U)
-        rp = residual(pert, np.repeat(todo, K)).reshape(m, K, -1)
+        pert = (ut[:, None, :] + perturb).reshape(m * K, U)
+        rp = residual(pert, np.repeat(todo, K))[0].reshape(m, K, -1)
         J = np.empty((m, r.shape[1], U))
         J[:, :, :3] = J_translation
         J[:, :, 3:] = np.swapaxes(rp - r[todo][:, None, :], 1, 2) / h             # (m, R, U)
         JT = np.swapaxes(J, 1, 2)
         JTJ, g = JT @ J, (JT @ r[todo][..., None])[..., 0]
         # a coordinate at the end of its range that the descent would push further stays there
-        free = ~(((ut <= lo + 1e-12) & (g > 0)) | ((ut >= hi - 1e-12) & (g < 0)))
+        free = ~(((ut <= lo_edge) & (g > 0)) | ((ut >= hi_edge) & (g < 0)))
         mask = free[:, :, None] & free[:, None, :]
         g = np.where(free, g, 0.0)
         step = np.zeros((m, U))
         pending = np.ones(m, bool)
+        diag = np.einsum("pii->pi", JTJ)[:, :, None] * eye
         for _try in range(4):  # Levenberg-Marquardt: shrink the step until the cost falls
             sel = np.flatnonzero(pending)
             rows = todo[sel]
-            A = JTJ[sel] + lam[rows, None, None] * (eye + np.einsum("pii->pi", JTJ[sel])[:, :, None] * eye)
+            A = JTJ[sel] + lam[rows, None, None] * (eye + diag[sel])
             A = np.where(mask[sel], A, 0.0) + (~free[sel])[:, :, None] * eye
             du = -np.linalg.solve(A, g[sel][..., None])[..., 0]
-            u_new = np.clip(u[rows] + du, lo, hi)
-            r_new = residual(u_new, rows)
+            u_new = np.minimum(np.maximum(u[rows] + du, lo), hi)
+            r_new, p_new, T_new = residual(u_new, rows)
             cost_new = np.einsum("pr,pr->p", r_new, r_new)
             better = cost_new < cost[rows]
             ok = rows[better]
             u[ok], r[ok], cost[ok] = u_new[better], r_new[better], cost_new[better]
+            p_best[ok], T_best[ok] = p_new[better], T_new[better]
             step[sel[better]] = du[better]
             lam[rows] = np.where(better, np.maximum(lam[rows] / 5.0, 1e-9), lam[rows] * 10.0)
             pending[sel[better]] = False
@@ -232,11 +280,13 @@ def place_on_floor(model, poses: PoseBatch, posture, cs: ContactSet, *, named: I
         todo = todo[~done]
         if todo.size == 0:
             break
-    q = poses.q.copy()
+    q = base_q.copy()
     q[:, idx] = u
     placed = PoseBatch(q, list(poses.warnings))
-    heights = points(u, np.arange(n))[:, :, 1]
-    info = {"residual_m": heights, "anchor": anchor, "columns": cols}
+    # the contact points and transforms of the answer were computed with it (p_best, T_best)
+    heights = p_best[:, :, 1]
+    info = {"residual_m": heights, "anchor": anchor, "columns": list(cols), "transforms": T_best}
     if n == 1:
-        model.cache[warm_key] = (prior.copy(), u.copy(), poses.q.tobytes(), q.copy(), info)
+        model.cache[warm_key] = (prior.copy(), u.copy(), base_q.tobytes(), q.copy(),
+                                 dict(info, residual_m=heights.copy(), transforms=T_best.copy()))
     return placed, info

@@ -28,6 +28,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from typing import Mapping
 
@@ -164,6 +165,10 @@ class PoseBatch:
         return PoseBatch(q, list(self.warnings))
 
 
+#: Columns of the angles (every coordinate but the pelvis's translations).
+_ANGLES = [i for i, c in enumerate(COORDINATES) if c not in _LINEAR]
+
+
 def normalise_pose(values: Mapping[str, object]) -> dict:
     """The same pose with ``abduction`` written as ``adduction`` (sign turned); other keys kept.
 
@@ -251,8 +256,7 @@ def make_poses(values: Mapping[str, object] | None = None, *, side: str = "right
     q = np.zeros((n, len(COORDINATES)))
     for name, arr in {**base, **vals}.items():
         q[:, _INDEX[name]] = arr
-    ang = [i for i, c in enumerate(COORDINATES) if c not in _LINEAR]
-    q[:, ang] = np.radians(q[:, ang])
+    q[:, _ANGLES] = np.radians(q[:, _ANGLES])
     batch = PoseBatch(q, [])
     return clamp_poses(batch, ranges) if clamp else batch
 
@@ -276,17 +280,40 @@ def clamp_poses(poses: PoseBatch, ranges: Mapping[str, tuple[float, float]] | No
     q = poses.q.copy()
     n = q.shape[0]
     warnings = list(poses.warnings)
-    for name, (lo_u, hi_u) in ranges.items():
+    try:
+        cols, lo_all, hi_all = _limits(tuple(ranges.items()))
+    except TypeError:  # limits given as lists
+        cols, lo_all, hi_all = _limits(tuple((k, tuple(v)) for k, v in ranges.items()))
+    # every column at once first: most poses need no clamping at all
+    bad_all = (q[:, cols] < lo_all - 1e-12) | (q[:, cols] > hi_all + 1e-12)
+    if not bad_all.any():
+        return PoseBatch(q, warnings)
+    for k in np.flatnonzero(bad_all.any(axis=0)):  # in the ranges' order, as the warnings always came
+        name, (lo_u, hi_u) = list(ranges.items())[k]
         j = _INDEX[name]
         linear = name in _LINEAR
-        lo, hi = (lo_u, hi_u) if linear else (np.radians(lo_u), np.radians(hi_u))
+        lo, hi = lo_all[k], hi_all[k]
         col = q[:, j]
-        bad = (col < lo - 1e-12) | (col > hi + 1e-12)
-        if bad.any():
-            unit, conv = ("m", 1.0) if linear else ("deg", 180.0 / np.pi)
-            worst = col[bad][np.argmax(np.abs(col[bad] - np.clip(col[bad], lo, hi)))]
-            count = f" in {bad.sum()} of {n} poses" if n > 1 else ""
-            warnings.append(f"{name} {worst * conv:g} {unit} is outside its range {lo_u:g} to {hi_u:g} {unit}; "
-                            f"clamped to {np.clip(worst, lo, hi) * conv:g}{count}")
-            q[:, j] = np.clip(col, lo, hi)
+        bad = bad_all[:, k]
+        unit, conv = ("m", 1.0) if linear else ("deg", 180.0 / np.pi)
+        worst = col[bad][np.argmax(np.abs(col[bad] - np.clip(col[bad], lo, hi)))]
+        count = f" in {bad.sum()} of {n} poses" if n > 1 else ""
+        warnings.append(f"{name} {worst * conv:g} {unit} is outside its range {lo_u:g} to {hi_u:g} {unit}; "
+                        f"clamped to {np.clip(worst, lo, hi) * conv:g}{count}")
+        q[:, j] = np.clip(col, lo, hi)
     return PoseBatch(q, warnings)
+
+
+@lru_cache(maxsize=16)
+def _limits(items: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Columns, low and high limits (radians, metres) of ``ranges.items()``: built once per ranges."""
+    cols, lo, hi = [], [], []
+    for name, (lo_u, hi_u) in items:
+        cols.append(_INDEX[name])
+        a, b = (lo_u, hi_u) if name in _LINEAR else (np.radians(lo_u), np.radians(hi_u))
+        lo.append(a)
+        hi.append(b)
+    out = np.array(cols, int), np.array(lo, float), np.array(hi, float)
+    for a in out:
+        a.setflags(write=False)
+    return out

@@ -33,7 +33,12 @@ def cross(a, b) -> np.ndarray:
     a, b = np.asarray(a, float), np.asarray(b, float)
     a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
     b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
-    return np.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1)
+    x = a1 * b2 - a2 * b1
+    out = np.empty(x.shape + (3,))  # filled in place: np.stack's bookkeeping costs more here
+    out[..., 0] = x
+    out[..., 1] = a2 * b0 - a0 * b2
+    out[..., 2] = a0 * b1 - a1 * b0
+    return out
 
 
 def _axis_rotation(angle, i: int, j: int) -> np.ndarray:

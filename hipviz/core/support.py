@@ -10,7 +10,7 @@ import numpy as np
 
 from .contacts import ContactSet
 
-__all__ = ["support_forces", "support_centre", "body_centre_of_mass"]
+__all__ = ["support_forces", "support_centre", "body_centre_of_mass", "centre_of_mass_array"]
 
 
 def support_centre(points: np.ndarray, cs: ContactSet) -> np.ndarray:
@@ -20,7 +20,11 @@ def support_centre(points: np.ndarray, cs: ContactSet) -> np.ndarray:
     halfway from the heel to the metatarsal heads, where the centre of pressure lies in quiet
     standing), so a foot counts as much as a knee.
     """
-    xz = points[:, :, [0, 2]]
+    xz = points[:, :, ::2]                          # x and z
+    groups = cs.equal_groups
+    if groups is not None:  # every contact has as many points: all at once
+        g = xz.reshape(xz.shape[0], groups[0], groups[1], 2)
+        return 0.5 * (g.min(axis=2) + g.max(axis=2)).sum(axis=1) / groups[0]
     centres = []
     for j in range(len(cs.names)):
         sel = cs.contact == j
@@ -28,25 +32,56 @@ def support_centre(points: np.ndarray, cs: ContactSet) -> np.ndarray:
     return np.mean(centres, axis=0)
 
 
-def body_centre_of_mass(transforms: dict, segs) -> np.ndarray:
-    """Room position (n, 3) of the whole body's centre of mass (segment parameters ``segs``)."""
+def centre_of_mass_array(T: np.ndarray, segs) -> np.ndarray:
+    """:func:`body_centre_of_mass` from the transforms as one array (n, segments, 4, 4)
+    (:func:`hipviz.core.kinematics.transform_array`): the same sums in the same order (to the
+    bit), both legs' terms computed together."""
     m_ub, com_ub = segs.upper_body
     m_p, com_p = segs.pelvis
-    T = transforms
-    total = m_ub * (T["trunk"][:, :3, :3] @ com_ub + T["trunk"][:, :3, 3])
-    total = total + m_p * (T["pelvis"][:, :3, :3] @ com_p + T["pelvis"][:, :3, 3])
-    mass = m_ub + m_p
-    for c in ("r", "l"):
-        hip = T[f"femur_{c}"][:, :3, 3]
-        knee = T[f"tibia_{c}"][:, :3, 3]
-        ankle = T[f"foot_{c}"][:, :3, 3]
-        foot_off = segs.foot[1] * (np.array([1.0, 1.0, -1.0]) if c == "l" else 1.0)
-        foot = T[f"foot_{c}"][:, :3, :3] @ foot_off + ankle
-        total = total + segs.thigh[0] * (hip + segs.thigh[1] * (knee - hip))
-        total = total + segs.shank[0] * (knee + segs.shank[1] * (ankle - knee))
-        total = total + segs.foot[0] * foot
-        mass += segs.thigh[0] + segs.shank[0] + segs.foot[0]
-    return total / mass
+    (m_th, f_th), (m_sh, f_sh), (m_f, foot_off) = segs.thigh, segs.shank, segs.foot
+    total = m_ub * ((T[:, _TRUNK, :3, :3] @ com_ub) + T[:, _TRUNK, :3, 3])
+    total = total + m_p * ((T[:, _PELVIS, :3, :3] @ com_p) + T[:, _PELVIS, :3, 3])
+    hip = T[:, _FEMURS, :3, 3]                                           # (n, 2 legs, 3)
+    knee = T[:, _TIBIAS, :3, 3]
+    ankle = T[:, _FEET, :3, 3]
+    feet = (T[:, _FEET, :3, :3] @ _foot_columns(foot_off))[..., 0] + ankle
+    thigh = m_th * (hip + f_th * (knee - hip))
+    shank = m_sh * (knee + f_sh * (ankle - knee))
+    foot = m_f * feet
+    for k in range(2):  # right, then left: the order body_centre_of_mass always summed in
+        total = total + thigh[:, k]
+        total = total + shank[:, k]
+        total = total + foot[:, k]
+    leg = m_th + m_sh + m_f
+    return total / ((m_ub + m_p + leg) + leg)
+
+
+def _foot_columns(offset: np.ndarray) -> np.ndarray:
+    """Both feet's centre-of-mass offsets as columns (2, 3, 1), the left one mirrored (kept for
+    the last offset seen: one body mass at a time in practice)."""
+    hit = _FOOT_COLUMNS.get("last")
+    if hit is None or hit[0] is not offset:
+        cols = (np.asarray(offset, float) * _LEG_FLIP)[:, :, None]
+        cols.setflags(write=False)
+        hit = _FOOT_COLUMNS["last"] = (offset, cols)
+    return hit[1]
+
+
+_FOOT_COLUMNS: dict = {}
+
+
+def body_centre_of_mass(transforms: dict, segs) -> np.ndarray:
+    """Room position (n, 3) of the whole body's centre of mass (segment parameters ``segs``)."""
+    from .kinematics import SEGMENTS
+
+    return centre_of_mass_array(np.stack([transforms[s] for s in SEGMENTS], axis=1), segs)
+
+
+# where the segments are in kinematics.SEGMENTS (pelvis, trunk, then femur, tibia, foot of the
+# right and the left leg): the legs' segments as strided slices, so they index as views
+_PELVIS, _TRUNK = 0, 1
+_FEMURS, _TIBIAS, _FEET = slice(2, None, 3), slice(3, None, 3), slice(4, None, 3)
+_LEG_FLIP = np.array([[1.0, 1.0, 1.0], [1.0, 1.0, -1.0]])  # the left foot's offset is mirrored
 
 
 def support_forces(points: np.ndarray, com: np.ndarray, weight_n: float) -> tuple[np.ndarray, np.ndarray]:
@@ -66,7 +101,7 @@ def support_forces(points: np.ndarray, com: np.ndarray, weight_n: float) -> tupl
     for _ in range(k):
         Am = A * active[:, None, :]
         # least-norm solution on the active points (pinv copes with collinear points)
-        F = np.einsum("pkr,pr->pk", np.linalg.pinv(Am), b)
+        F = np.einsum("pkr,pr->pk", _pinv(Am), b)
         neg = (F < -1e-9) & active
         if not neg.any():
             break
@@ -79,3 +114,14 @@ def support_forces(points: np.ndarray, com: np.ndarray, weight_n: float) -> tupl
     centre = np.einsum("pk,pkj->pj", F, points[:, :, [0, 2]]) / weight_n
     miss = np.linalg.norm(centre - com[:, [0, 2]], axis=1)
     return F, miss
+
+
+def _pinv(a: np.ndarray) -> np.ndarray:
+    """``np.linalg.pinv(a)`` of real stacked matrices: its very steps (singular values below
+    1e-15 of the largest dropped), without the checks and conversions that cost more than the
+    decomposition for the few small matrices of a pose."""
+    u, s, vt = np.linalg.svd(a, full_matrices=False)
+    large = s > 1e-15 * s.max(axis=-1, keepdims=True)
+    s = np.divide(1.0, s, where=large, out=s)
+    s[~large] = 0.0
+    return np.swapaxes(vt, -1, -2) @ (s[..., None] * np.swapaxes(u, -1, -2))

@@ -13,7 +13,7 @@ from .support import body_centre_of_mass, support_forces
 from .optimize import SolveInfo
 from .kinematics import hip_rotation, knee_rotation, lumbar_rotation, segment_transforms
 from .rotations import LEFT_LUMBAR_SIGNS, MIRROR_POINT, cross
-from .pose import make_poses
+from .pose import _INDEX, make_poses
 from .state import HIP_ARMS, SIDE_NAMES, State
 
 __all__ = ["apply_activation", "TRUNK_SHARE", "TRUNK_EFFORT_NM"]
@@ -30,22 +30,27 @@ def _leg_geometry(state: State, c: str, segs: SegmentParameters) -> dict:
     """Points and joint axes of leg ``c`` in its canonical pelvis frame."""
     p = state.poses
     ps = state.model.paths[c]
-    q = np.stack([p[f"hip_flexion_{c}"], p[f"hip_adduction_{c}"], p[f"hip_rotation_{c}"]], axis=-1)
+    q = p.q[:, _LEG_COLUMNS[c][:3]]
     R_f = hip_rotation(q[:, 0], q[:, 1], q[:, 2], "r")
     R_t = R_f @ knee_rotation(p[f"knee_flexion_{c}"])
     tib = state.model.canonical[c]["tibia"]
     knee = ps.hip_center + R_f @ (ps.knee_center + ps.knee_axis_offset)  # on the flexion axis
     ankle = knee - R_t @ ps.knee_axis_offset + R_t @ (tib["ankle_center"] - tib["knee_center"])
     foot = ankle + R_t @ segs.foot[1]
-    n = p.n
     a = q[:, 0]
-    axes = np.stack([np.broadcast_to([0.0, 0.0, 1.0], (n, 3)),
-                     np.stack([np.cos(a), np.sin(a), np.zeros(n)], axis=-1),
-                     R_f[:, :, 1], -R_f[:, :, 2]], axis=1)
+    axes = np.empty((p.n, 4, 3))  # flexion (pelvis z), adduction (floating), rotation (femur y), knee (-femur z)
+    axes[:, 0] = (0.0, 0.0, 1.0)
+    axes[:, 1, 0], axes[:, 1, 1], axes[:, 1, 2] = np.cos(a), np.sin(a), 0.0
+    axes[:, 2] = R_f[:, :, 1]
+    axes[:, 3] = -R_f[:, :, 2]
     return {"hip": ps.hip_center, "knee": knee, "ankle": ankle, "foot": foot, "axes": axes}
 
 
 _REST_TOLERANCE_M = 0.01
+_LUMBAR_COLUMNS = np.array([_INDEX[name] for name in ("lumbar_flexion", "lumbar_bending", "lumbar_rotation")])
+#: Pose columns of a leg's hip flexion, adduction, rotation and knee flexion.
+_LEG_COLUMNS = {c: np.array([_INDEX[f"{b}_{c}"] for b in ("hip_flexion", "hip_adduction", "hip_rotation", "knee_flexion")])
+                for c in ("r", "l")}
 
 
 def _knee_ankle_heights(model, transforms: dict, c: str) -> tuple[np.ndarray, np.ndarray]:
@@ -96,8 +101,7 @@ _LIFT_M = 1e-4
 
 
 def _gravity_in_pelvis(state: State, c: str) -> np.ndarray:
-    R = state.transforms["pelvis"][:, :3, :3]
-    g = np.einsum("pji,j->pi", R, np.array([0.0, -1.0, 0.0]))
+    g = -state.transforms["pelvis"][:, 1, :3]  # R^T (0, -1, 0): minus the room's up in the pelvis frame
     return g * MIRROR_POINT if c == "l" else g
 
 
@@ -129,7 +133,7 @@ def _stance_demand(state: State, c: str, c2: str, moving_geom: dict, segs: Segme
     for x, m in zip(points, masses):
         M += m * cross(x - geom2["hip"], g)
     out = np.zeros((n, 4))
-    out[:, :3] = np.einsum("pqi,pi->pq", geom2["axes"][:, :3], M)
+    out[:, :3] = _mv(geom2["axes"][:, :3], M)
     return out
 
 
@@ -140,10 +144,21 @@ SHORTFALL_NM = 1.0
 
 def _share_direction(direction: np.ndarray, demand: np.ndarray) -> np.ndarray:
     """The direction shares are measured along: the movement's, or the demand's when holding."""
-    size = np.linalg.norm(demand, axis=1, keepdims=True)
+    size = _row_norm(demand)
     hold = np.where(size > 1e-9, demand / np.maximum(size, 1e-12), 0.0)
-    moving = np.linalg.norm(direction, axis=1, keepdims=True) > 1e-9
+    moving = _row_norm(direction) > 1e-9
     return np.where(moving, direction, hold)
+
+
+def _mv(M: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Matrices times vectors, pose by pose: (n, a, b) @ (n, b) -> (n, a) (``einsum("pab,pb->pa")``)."""
+    return (M @ np.asarray(v, float)[..., None])[..., 0]
+
+
+def _row_norm(x: np.ndarray) -> np.ndarray:
+    """``np.linalg.norm(x, axis=1, keepdims=True)`` for real ``x``, the same sum without its checks."""
+    x = np.asarray(x, float)
+    return np.sqrt(np.add.reduce(x * x, axis=1, keepdims=True))
 
 
 def _report_shortfall(state: State, info: SolveInfo, demand: np.ndarray, names: list[str],
@@ -173,8 +188,8 @@ def _closed_chain_demand(state: State, c: str, segs: SegmentParameters, geom: di
     T = state.transforms["pelvis"]
     R, t = T[:, :3, :3], T[:, :3, 3]
     room = contact_points(state.transforms, cs)[:, on_leg]                      # (n, m, 3)
-    p = np.einsum("pji,pmj->pmi", R, room - t[:, None, :])                      # pelvis frame
-    f = np.einsum("pji,j->pi", R, np.array([0.0, 1.0, 0.0]))[:, None, :] * forces[:, on_leg, None]
+    p = (room - t[:, None, :]) @ R                                             # pelvis frame
+    f = R[:, 1, :][:, None, :] * forces[:, on_leg, None]                         # R^T (0, 1, 0): up
     if c == "l":  # the leg's canonical frame is the mirror image
         p, f = p * MIRROR_POINT, f * MIRROR_POINT
     below_knee = np.array([seg.startswith(("tibia", "foot")) for seg, lg in zip(cs.segments, cs.leg) if lg == c])
@@ -185,9 +200,10 @@ def _closed_chain_demand(state: State, c: str, segs: SegmentParameters, geom: di
 
     def moment(centre, masses_points, sel):
         M = cross(p[:, sel] - centre[:, None, :] if np.ndim(centre) == 2 else p[:, sel] - centre, f[:, sel]).sum(axis=1)
+        lever = 0.0  # the weights' moments: one cross product of the mass-weighted lever (linear)
         for m, x in masses_points:
-            M = M + m * cross(x - centre, g)
-        return M
+            lever = lever + m * (x - centre)
+        return M + cross(lever, g)
 
     n = state.n
     M_hip = moment(np.broadcast_to(hip, (n, 3)), [(segs.thigh[0], thigh), (segs.shank[0], shank), (segs.foot[0], foot)],
@@ -195,8 +211,8 @@ def _closed_chain_demand(state: State, c: str, segs: SegmentParameters, geom: di
     M_knee = moment(knee, [(segs.shank[0], shank), (segs.foot[0], foot)], below_knee)
     axes = geom["axes"]
     out = np.empty((n, 4))
-    out[:, :3] = -np.einsum("pqi,pi->pq", axes[:, :3], M_hip)
-    out[:, 3] = -np.einsum("pi,pi->p", axes[:, 3], M_knee)
+    out[:, :3] = -_mv(axes[:, :3], M_hip)
+    out[:, 3] = -(axes[:, 3] * M_knee).sum(axis=1)
     return out
 
 
@@ -230,15 +246,18 @@ def _joint_stops(state: State, c: str, demand: np.ndarray) -> np.ndarray:
     demand that would push the joint further past its end is taken passively, and only the
     part pulling it back into its range is left for the muscles.
     """
-    names = (f"hip_flexion_{c}", f"hip_adduction_{c}", f"hip_rotation_{c}", f"knee_flexion_{c}")
-    out = demand.copy()
-    margin = np.radians(STOP_MARGIN_DEG)
-    for j, name in enumerate(names):
-        lo, hi = np.radians(state.model.ranges[name])
-        q = state.poses[name]
-        out[:, j] = np.where(q <= lo + margin, np.minimum(out[:, j], 0.0), out[:, j])
-        out[:, j] = np.where(q >= hi - margin, np.maximum(out[:, j], 0.0), out[:, j])
-    return out
+    key = ("joint_stops", c)
+    limits = state.model.cache.get(key)
+    if limits is None:  # the ranges never change: once per model and side
+        names = (f"hip_flexion_{c}", f"hip_adduction_{c}", f"hip_rotation_{c}", f"knee_flexion_{c}")
+        margin = np.radians(STOP_MARGIN_DEG)
+        rad = [np.radians(state.model.ranges[name]) for name in names]
+        limits = state.model.cache[key] = (np.array([lo + margin for lo, _ in rad]),
+                                           np.array([hi - margin for _, hi in rad]))
+    lo, hi = limits
+    q = state.poses.q[:, _LEG_COLUMNS[c]]
+    out = np.where(q <= lo, np.minimum(demand, 0.0), demand)
+    return np.where(q >= hi, np.maximum(out, 0.0), out)
 
 
 def _floor_reactions(state: State, segs: SegmentParameters, load_n: float) -> np.ndarray:
@@ -257,6 +276,25 @@ def _floor_reactions(state: State, segs: SegmentParameters, load_n: float) -> np
         state.warnings.append(f"the centre of mass is {miss.max() * 100:.0f} cm outside the base of support{where}: "
                               "this body would tip over")
     return forces
+
+
+def _share(state: State, task: str, moment_arm: np.ndarray, force: np.ndarray, demand: np.ndarray,
+           reserves: np.ndarray | None, weights: np.ndarray | None):
+    """:func:`~hipviz.core.activation.share_moments`, warm-started from the last single pose.
+
+    For one pose (a slider step) the optimiser starts from the dual variables it ended with
+    for the same task (moving leg, other leg, trunk) the last time, kept in ``model.cache``:
+    the optimum is unique (the problem is strictly convex) and is reached to round-off from any
+    start, only in fewer steps from a near one (a start that does not lead there in time is
+    dropped: :func:`~hipviz.core.optimize.solve_activations`).
+    """
+    key = ("activation_warm_start", task, state.side, state.posture.name)
+    one = state.n == 1
+    start = state.model.cache.get(key) if one else None
+    act, info = share_moments(moment_arm, force, demand, reserves, weights=weights, start=start)
+    if one and info.dual is not None and np.all(np.isfinite(info.dual)):
+        state.model.cache[key] = info.dual.copy()
+    return act, info
 
 
 def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameters, *,
@@ -320,10 +358,10 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
                             effort_nm=effort_nm, load_n=load_n, load_point=load_point, resting=resting)
     state.extra["leg_resting"] = resting
     demand = _joint_stops(state, c, demand)
-    act, info = share_moments(ms.moment_arm, ms.capacity, demand, held_reserves if c in held else reserves,
-                              weights=weights(ms))
+    act, info = _share(state, "moving", ms.moment_arm, ms.capacity, demand,
+                       held_reserves if c in held else reserves, weights(ms))
     _report_shortfall(state, info, demand, [f"hip {k} ({SIDE_NAMES[c]})" for k in HIP_ARMS])
-    speed = np.einsum("pbq,pq->pb", ms.moment_arm, dirs[c])
+    speed = _mv(ms.moment_arm, dirs[c])
     ms.activation = act
     # a leg the floor holds works against the load it carries: its share is along that demand
     ms.share = moment_share(ms.moment_arm, ms.capacity, act,
@@ -332,8 +370,8 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
         geom2 = _leg_geometry(state, c2, segs)
         stance = _joint_stops(state, c2, _closed_chain_demand(state, c2, segs, geom2, forces) if placed
                               else _stance_demand(state, c, c2, geom, segs))
-        other.activation, info2 = share_moments(other.moment_arm, other.capacity, stance, held_reserves,
-                                                weights=weights(other))
+        other.activation, info2 = _share(state, "other", other.moment_arm, other.capacity, stance, held_reserves,
+                                         weights(other))
         label = "standing leg" if state.posture.name in STANCE_POSTURES and c not in held else "on the floor"
         _report_shortfall(state, info2, stance, [f"hip {k} ({SIDE_NAMES[c2]}, {label})" for k in HIP_ARMS])
         state.extra["stance_unbalanced_nm"] = info2.residual
@@ -347,16 +385,17 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
     state.extra["unbalanced_nm"] = info.residual
 
     # trunk: the pull of the hip muscles on the pelvis, the upper body's weight, compensation
-    tau_hip = np.einsum("pbq,pb->pq", ms.moment_arm[:, :, :3] * ms.capacity[:, :, None], act)
+    tau_hip = _mv(np.swapaxes(ms.moment_arm[:, :, :3] * ms.capacity[:, :, None], 1, 2), act)
     K = geom["axes"][:, :3]                       # rows are the hip axes
     M = np.linalg.solve(K, tau_hip[..., None])[..., 0]  # moment vector on the femur (K M = tau)
-    p = state.poses
-    lum = np.stack([p["lumbar_flexion"], p["lumbar_bending"], p["lumbar_rotation"]], axis=-1)
+    lum = state.poses.q[:, _LUMBAR_COLUMNS]
     lum_c = lum * LEFT_LUMBAR_SIGNS if c == "l" else lum
     R_l = lumbar_rotation(lum_c[:, 0], lum_c[:, 1], lum_c[:, 2])
     f = lum_c[:, 0]
-    K_L = np.stack([np.broadcast_to([0.0, 0.0, -1.0], (n, 3)),
-                    np.stack([np.cos(f), -np.sin(f), np.zeros(n)], axis=-1), R_l[:, :, 1]], axis=1)
+    K_L = np.empty((n, 3, 3))  # lumbar flexion (-pelvis z), side-bend (floating), rotation (trunk y)
+    K_L[:, 0] = (0.0, 0.0, -1.0)
+    K_L[:, 1, 0], K_L[:, 1, 1], K_L[:, 1, 2] = np.cos(f), -np.sin(f), 0.0
+    K_L[:, 2] = R_l[:, :, 1]
     # the moving leg's hip muscles pull on the pelvis; the trunk holds part of that pull, the
     # other leg the rest. When the floor holds both legs, their demands already hold the
     # pelvis and everything above it, and the trunk holds only its own weight.
@@ -389,7 +428,7 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
                 M_floor = cross(pl, fl).sum(axis=1)
                 tau_L -= np.einsum("pqi,pi->pq", K_L, M_floor)
     motion = lumbar_motion * LEFT_LUMBAR_SIGNS if c == "l" else lumbar_motion
-    size = np.linalg.norm(motion, axis=1, keepdims=True)
+    size = _row_norm(motion)
     d_L = np.where(size > 1e-9, motion / np.maximum(size, 1e-9), 0.0)
     tau_L += TRUNK_EFFORT_NM * np.minimum(size / 10.0, 1.0) * d_L
     # flexion-relaxation: near full lumbar flexion the stretched posterior ligaments, fascia and
@@ -404,9 +443,9 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
     arms = np.concatenate([trunk["r"].moment_arm, trunk["l"].moment_arm], axis=1)  # real lumbar signs
     capacities = np.concatenate([trunk["r"].capacity, trunk["l"].capacity], axis=1)
     w_t = np.concatenate([weights(trunk[s]) for s in ("r", "l")]) if per_muscle else None
-    a_t, info_t = share_moments(arms, capacities, tau_L, weights=w_t)
+    a_t, info_t = _share(state, "trunk", arms, capacities, tau_L, None, w_t)
     _report_shortfall(state, info_t, tau_L, ["lumbar flexion", "lumbar side-bend", "lumbar rotation"], who="trunk muscles")
-    s_t = np.einsum("pbq,pq->pb", arms, d_L)
+    s_t = _mv(arms, d_L)
     sh_t = moment_share(arms, capacities, a_t, _share_direction(d_L, tau_L))
     nr = trunk["r"].max_force.size
     trunk["r"].activation, trunk["l"].activation = a_t[:, :nr], a_t[:, nr:]
@@ -423,7 +462,7 @@ def apply_activation(state: State, direction: np.ndarray, segs: SegmentParameter
     if whole_body:
         peak = np.maximum(peak, muscle_peak(other))
     ms.role = roles(act, speed, peak)
-    other.role = roles(other.activation, np.einsum("pbq,pq->pb", other.moment_arm, dirs[c2]),
+    other.role = roles(other.activation, _mv(other.moment_arm, dirs[c2]),
                        peak if whole_body else muscle_peak(other))
     r_t = roles(a_t, s_t, peak)
     trunk["r"].role, trunk["l"].role = r_t[:, :nr], r_t[:, nr:]
