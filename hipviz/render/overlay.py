@@ -27,7 +27,10 @@ from . import colors
 from .polydata import cells as vtk_cells
 from .style import RenderStyle
 
-__all__ = ["Overlay", "LegendEntry", "wrap_caption", "LEGEND_MAX_WIDTH"]
+__all__ = ["Overlay", "LegendEntry", "wrap_caption", "LEGEND_MAX_WIDTH", "CAPTION_PLATE_OPACITY"]
+
+#: Opacity of the plate behind the caption (as the muscle names' plates).
+CAPTION_PLATE_OPACITY = 0.82
 
 _REFERENCE_HEIGHT = 1000.0
 #: Legend titles longer than this many characters wrap onto more lines.
@@ -251,6 +254,10 @@ class Overlay:
         ctp = cap.GetTextProperty()
         ctp.SetFontSize(cf)
         ctp.SetColor(*fg)
+        # on a plate of the background colour: readable where the trunk or a limb the camera
+        # does not fit (only the pelvis and the moving leg are kept clear of it) passes behind
+        ctp.SetBackgroundColor(*st.background_rgb)
+        ctp.SetBackgroundOpacity(CAPTION_PLATE_OPACITY)
         has_caption = bool(st.show_caption and self.caption)
         char_w = max(self._measure(ctp, "abcdefghijklmnopqrstuvwxyz", dpi)[0] / 26, 1)
 
