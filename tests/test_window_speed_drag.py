@@ -144,31 +144,3 @@ def test_the_picture_keeps_its_colours(fresh, qapp):
         assert (c.red(), c.green(), c.blue()) == tuple(int(v) for v in vtk_px[y, x, :3])
         colours.add((c.red(), c.green(), c.blue()))
     assert len(colours) > 5  # not a blank picture
-
-
-def test_a_drag_step_renders_once_and_a_later_change_is_not_lost(fresh, qapp):
-    """The window renders each step's frame ahead of Qt's paint (the software renderer draws
-    while the panels are refreshed); the paint then only reads it back, one render a step. A
-    change made after the frame was rendered ahead (here: a muscle hidden) is drawn, not the
-    frame from before it."""
-    w = fresh
-    pl = w.view.plotter
-    renders = []
-    tag = pl.ren_win.AddObserver("StartEvent", lambda *_: renders.append(1))
-    try:
-        _drag_frame(w, qapp, 20)
-        frames, n = w.view.frames, len(renders)
-        for f in (24, 28, 32, 36):
-            _drag_frame(w, qapp, f)
-        assert w.view.frames - frames == 4
-        assert len(renders) - n == 4, "each drag step is rendered exactly once"
-        # a frame rendered ahead, then a change before the paint: the change is what is shown
-        w.view.render_ahead()
-        assert pl._ahead is not None
-        w.view.set_muscle_visible("gluteus_maximus", False)
-        assert pl._ahead is None
-        n = w.view.frames
-        _wait(qapp, lambda: w.view.frames > n, 10)
-        assert not any(k[1] == "gluteus_maximus" for k in w.view.screen_lines())
-    finally:
-        pl.ren_win.RemoveObserver(tag)

@@ -193,15 +193,6 @@ class View3D(QWidget):
             self._idle.start()
         self.plotter.update()
 
-    def render_ahead(self) -> None:
-        """Start drawing the frame just requested now (the window calls this once the scene, the
-        caption and the camera are set for a step), so that the software renderer draws while
-        the window does the rest of its work; the paint then only reads it back (see
-        :meth:`~hipviz.app.vtkwidget.RasterInteractor.render_ahead`)."""
-        ahead = getattr(self.plotter, "render_ahead", None)
-        if ahead is not None and not self.closed:
-            ahead()
-
     def _set_render_scale(self, scale: float) -> None:
         """Draw the 3D view at ``scale`` of the widget's resolution (the raster widget only)."""
         set_scale = getattr(self.plotter, "set_render_scale", None)

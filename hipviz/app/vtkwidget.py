@@ -94,9 +94,6 @@ class RasterInteractor(PlotterMixin, QWidget):
         self.render_scale = 1.0
         #: True when the picture must be rendered anew at the next paint (see :meth:`update`)
         self._stale = True
-        #: the render window holds a frame rendered ahead (:meth:`render_ahead`) at this size,
-        #: not yet read back; None: none
-        self._ahead: tuple[int, int] | None = None
         self.ren_win.SetDPI(_DPI)
         #: milliseconds of the last frame's VTK render and of reading it back into an image
         self.last_render_ms = self.last_readback_ms = 0.0
@@ -135,42 +132,18 @@ class RasterInteractor(PlotterMixin, QWidget):
             self.iren.UpdateSize(*size)
         return size
 
-    def render_ahead(self) -> None:
-        """Render the next frame now, before Qt paints the widget; the paint only reads it back.
-
-        In software OpenGL the renderer's threads draw the pixels after ``Render()`` returns, and
-        reading the frame back waits for them. Rendered ahead (as soon as the scene has changed),
-        they draw while the main thread goes on with the window's other work (the caption, the
-        panels, Qt's events and painting the other widgets) instead of after it. A change
-        scheduled afterwards (:meth:`update`) makes the paint render again, so the frame shown is
-        never older than the scene.
-        """
-        if self._closed:
-            return
-        size = self._apply_size()
-        t0, c0 = time.perf_counter(), time.process_time()
-        self.ren_win.Render()
-        self.last_render_ms = (time.perf_counter() - t0) * 1000
-        self.last_render_cpu_ms = (time.process_time() - c0) * 1000
-        self._ahead = size
-        self._stale = True
-        QWidget.update(self)
-
     def paintGL(self) -> None:
-        """Render a frame into the off-screen window (unless one was rendered ahead at this size)
-        and read it back (see :meth:`paintEvent`)."""
+        """Render a frame into the off-screen window and read it back (see :meth:`paintEvent`)."""
         if self._closed:
             return
         size = self._apply_size()
         self._stale = False
-        ahead, self._ahead = self._ahead, None
-        if ahead != size:
-            t0, c0 = time.perf_counter(), time.process_time()
-            self.ren_win.Render()
-            self.last_render_cpu_ms = (time.process_time() - c0) * 1000
-            self.last_render_ms = (time.perf_counter() - t0) * 1000
+        t0, c0 = time.perf_counter(), time.process_time()
+        self.ren_win.Render()
         t1 = time.perf_counter()
+        self.last_render_cpu_ms = (time.process_time() - c0) * 1000
         self._read_back(*size)
+        self.last_render_ms = (t1 - t0) * 1000
         self.last_readback_ms = (time.perf_counter() - t1) * 1000
 
     def _read_back(self, w: int, h: int) -> None:
@@ -206,16 +179,13 @@ class RasterInteractor(PlotterMixin, QWidget):
 
     def update(self, *args) -> None:
         """Schedule a repaint with a new frame (Qt's own repaints, e.g. when a menu or tooltip
-        uncovers the view, paint the last frame again without rendering); a frame rendered
-        ahead is then out of date and rendered again."""
+        uncovers the view, paint the last frame again without rendering)."""
         self._stale = True
-        self._ahead = None
         QWidget.update(self, *args)
 
     def repaint(self, *args) -> None:
         """Render and paint a new frame now."""
         self._stale = True
-        self._ahead = None
         QWidget.repaint(self, *args)
 
     def _needs_frame(self) -> bool:
@@ -265,7 +235,6 @@ class RasterInteractor(PlotterMixin, QWidget):
         from vtkmodules.vtkRenderingCore import vtkRenderer
 
         rw = self.ren_win
-        self._ahead = None  # what it rendered is about to go
         size, samples, layers = tuple(rw.GetSize()), rw.GetMultiSamples(), rw.GetNumberOfLayers()
         if size[0] * size[1] <= 64 * 64:
             return

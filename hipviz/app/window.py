@@ -149,9 +149,6 @@ class MainWindow(QMainWindow):
     def _on_state(self, state) -> None:
         self.view.set_state(state)
         self.refresh_caption()
-        # the 3D frame is drawn from here, by the software renderer's threads, while the panels
-        # and Qt's painting of the other widgets go on (the paint reads it back)
-        self.view.render_ahead()
         # Panels change in the same frame as the 3D view (one window composition per frame):
         # at most every _PANEL_MS while dragging, and once more when the drag pauses.
         if self._panel_clock.elapsed() >= _PANEL_MS:
