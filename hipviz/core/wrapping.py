@@ -157,24 +157,8 @@ def wrap_sphere_sparse(P: np.ndarray, S: np.ndarray, radius: np.ndarray, *, with
     # find touching is solved by it), or an end inside
     cand = (pp + tc * (2.0 * pd + tc * dd) < r2 * (1.0 + 1e-9)) | (pp < r2) | (pp + 2.0 * pd + dd < r2)
     near = P + np.clip(t, 0.05, 0.95)[..., None] * d
-    length = np.sqrt(dd)
-    active = np.zeros(dd.shape, bool)
-    t1 = t2 = near
-    shape = dd.shape
-    arc = {"kind": "sphere"}
-    if with_arc:
-        arc.update(e1=np.zeros(shape + (3,)), e2=np.zeros(shape + (3,)), th1=np.zeros(shape),
-                   delta=np.zeros(shape), r=np.broadcast_to(r, shape))
-    pi, ki = np.nonzero(cand)
-    if pi.size:
-        res = wrap_sphere(P[pi, ki], S[pi, ki], r[ki])
-        length[pi, ki], active[pi, ki] = res.length, res.active
-        t2 = near.copy()
-        t1[pi, ki], t2[pi, ki] = res.t1, res.t2
-        if with_arc:
-            for key in ("e1", "e2", "th1", "delta"):
-                arc[key][pi, ki] = res.arc[key]
-    return WrapResult(length, t1, t2, active, arc)
+    return _wrap_candidates(cand, near, np.sqrt(dd), r, "sphere", {"e1": (3,), "e2": (3,), "th1": (), "delta": ()},
+                            with_arc, lambda pi, ki: wrap_sphere(P[pi, ki], S[pi, ki], r[ki]))
 
 
 def wrap_cylinder(P, S, radius, direction) -> WrapResult:
@@ -260,23 +244,31 @@ def wrap_cylinder_sparse(P: np.ndarray, S: np.ndarray, radius: np.ndarray, direc
     cand = ((cx * cx + cy * cy < r2 * (1.0 + 1e-9)) | (turn <= 0.0)
             | (px * px + py * py < r2) | (S[..., 0] ** 2 + S[..., 1] ** 2 < r2))
     near = P + np.clip(t, 0.05, 0.95)[..., None] * d
-    length = np.sqrt(np.einsum("...i,...i", d, d))
-    active = np.zeros(length.shape, bool)
-    t1 = t2 = near
+    return _wrap_candidates(cand, near, _norm(d), r, "cylinder", {"th1": (), "dth": (), "z1": (), "z2": ()},
+                            with_arc, lambda pi, ki: wrap_cylinder(P[pi, ki], S[pi, ki], r[ki], dirn[ki]))
+
+
+def _wrap_candidates(cand: np.ndarray, near: np.ndarray, length: np.ndarray, r: np.ndarray, kind: str,
+                     arc_fields: dict, with_arc: bool, solve) -> WrapResult:
+    """The result of the sparse wrappers: the lines ``cand`` (p, k) solved by ``solve(pi, ki)`` (a
+    :class:`WrapResult` of those lines), every other line straight (``length``) and untouched, with
+    both tangent points at ``near``; with ``with_arc``, the arc's ``arc_fields`` (name -> trailing
+    shape) zero where not solved."""
     shape = length.shape
-    arc = {"kind": "cylinder"}
+    active = np.zeros(shape, bool)
+    t1 = t2 = near
+    arc = {"kind": kind}
     if with_arc:
-        arc.update(th1=np.zeros(shape), dth=np.zeros(shape), z1=np.zeros(shape), z2=np.zeros(shape),
-                   r=np.broadcast_to(r, shape))
+        arc.update({name: np.zeros(shape + tail) for name, tail in arc_fields.items()}, r=np.broadcast_to(r, shape))
     pi, ki = np.nonzero(cand)
     if pi.size:
-        res = wrap_cylinder(P[pi, ki], S[pi, ki], r[ki], dirn[ki])
+        res = solve(pi, ki)
         length[pi, ki], active[pi, ki] = res.length, res.active
         t2 = near.copy()
         t1[pi, ki], t2[pi, ki] = res.t1, res.t2
         if with_arc:
-            for key in ("th1", "dth", "z1", "z2"):
-                arc[key][pi, ki] = res.arc[key]
+            for name in arc_fields:
+                arc[name][pi, ki] = res.arc[name]
     return WrapResult(length, t1, t2, active, arc)
 
 
