@@ -267,35 +267,11 @@ def _build_tables(ps: PathSet) -> None:
     arc_assign[np.arange(len(multi)), np.searchsorted(msegs, ps.wrap_seg[multi])] = 1.0
     single = np.setdiff1d(np.arange(Nw), multi)
     ps._cache["multi"] = (multi, sweeps, msegs, mp, piece_assign, arc_assign, single)
-    # the same in the columns of ``multi`` (the iteration's own arrays): per sweep and shape the
-    # obstacles and their columns, and each column's neighbours on its segment (-1: none)
-    col_of = np.full(Nw, -1, dtype=int)
-    col_of[multi] = np.arange(multi.size)
-    sweeps_l = [(w, col_of[w]) for _ws, *subsets in sweeps for w in subsets if w.size]
-    prev_l = np.where(ps.wrap_prev[multi] >= 0, col_of[ps.wrap_prev[multi]], -1) if multi.size else np.zeros(0, int)
-    next_l = np.where(ps.wrap_next[multi] >= 0, col_of[ps.wrap_next[multi]], -1) if multi.size else np.zeros(0, int)
-    seg_cols = np.zeros((multi.size, msegs.size), dtype=np.int8)  # column -> its segment
-    seg_cols[np.arange(multi.size), np.searchsorted(msegs, ps.wrap_seg[multi])] = 1
-    ps._cache["multi_local"] = (sweeps_l, prev_l, next_l, seg_cols)
-    # the same per segment (each iterated over the poses where one of its own obstacles is touched):
-    # (its wraps, then as above in its own columns)
-    groups = []
-    for seg in msegs:
-        g = multi[ps.wrap_seg[multi] == seg]
-        col = np.full(Nw, -1, dtype=int)
-        col[g] = np.arange(g.size)
-        g_sweeps = []
-        for ws, *subsets in sweeps:
-            for w in subsets:
-                w = w[ps.wrap_seg[w] == seg]
-                if w.size:
-                    g_sweeps.append((w, col[w]))
-        g_prev = np.where(ps.wrap_prev[g] >= 0, col[ps.wrap_prev[g]], -1)
-        g_next = np.where(ps.wrap_next[g] >= 0, col[ps.wrap_next[g]], -1)
-        groups.append((g, g_sweeps, g_prev, g_next, np.ones((g.size, 1), dtype=np.int8)))
-    ps._cache["multi_groups"] = groups
-    # all of them as one group (fewer, larger steps: cheaper for a few poses)
-    ps._cache["multi_one_group"] = [(multi, sweeps_l, prev_l, next_l, seg_cols)] if multi.size else []
+    # the iteration's groups: each segment with several obstacles on its own (iterated over the poses
+    # where one of its own obstacles is touched), or all such segments as one group (fewer, larger
+    # steps: cheaper for a few poses)
+    ps._cache["multi_groups"] = [_iteration_group(ps, multi[ps.wrap_seg[multi] == seg], sweeps) for seg in msegs]
+    ps._cache["multi_one_group"] = [_iteration_group(ps, multi, sweeps)] if multi.size else []
     # drawing: per bundle, indices into [points, arc samples (Nw * ARC_SAMPLES)]
     draw = []
     for b in range(ps.n_bundles):
@@ -307,6 +283,27 @@ def _build_tables(ps: PathSet) -> None:
             idx.append(ps.seg_a[s] + 1)
         draw.append(np.array(idx, dtype=int))
     ps.draw_index = draw
+
+
+def _iteration_group(ps: PathSet, g: np.ndarray, sweeps: list) -> tuple:
+    """The tables path_kinematics iterates a group ``g`` of obstacles with, in the group's own
+    columns (its arrays hold only these obstacles): ``(g, sweeps, prev, next, segment)``, the
+    sweeps' obstacles of each shape with their columns, in order; each column's neighbours on its
+    segment (-1: none); and each column's segment, one-hot over the group's segments."""
+    col = np.full(len(ps.wrap_body), -1, dtype=int)
+    col[g] = np.arange(g.size)
+    g_sweeps = []
+    for _ws, *subsets in sweeps:
+        for w in subsets:
+            w = w[col[w] >= 0]
+            if w.size:
+                g_sweeps.append((w, col[w]))
+    prev = np.where(ps.wrap_prev[g] >= 0, col[ps.wrap_prev[g]], -1)
+    nxt = np.where(ps.wrap_next[g] >= 0, col[ps.wrap_next[g]], -1)
+    segs = np.unique(ps.wrap_seg[g])
+    seg_cols = np.zeros((g.size, segs.size), dtype=np.int8)
+    seg_cols[np.arange(g.size), np.searchsorted(segs, ps.wrap_seg[g])] = 1
+    return g, g_sweeps, prev, nxt, seg_cols
 
 
 def _points(ps: PathSet, q_hip: np.ndarray, q_knee: np.ndarray, q_lumbar: np.ndarray | None, *,

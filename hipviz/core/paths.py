@@ -192,8 +192,8 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
                 first = state[1].copy()
                 seen = None
 
-                def put(keep, rows=rows, g=g, full_arrays=full_arrays):
-                    """Write the poses ``keep`` (of the current ones) back into the full arrays."""
+                def put(keep, rows, g=g, full_arrays=full_arrays):
+                    """Write the poses ``keep`` of the current ones (``rows``) back into the full arrays."""
                     idx = np.ix_(rows[keep], g)
                     for full_, part in zip(full_arrays, state):
                         if full_ is not None:
@@ -217,7 +217,7 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
                         # at first, and the others were just solved against it); the rest iterate
                         done = (actr == first).all(axis=1) & ((actr.astype(np.int8) @ seg_cols) <= 1).all(axis=1)
                         if done.any():
-                            put(done)
+                            put(done, rows)
                             left = ~done
                             rows = rows[left]
                             C_r, F_r, A_r, B_r, Pl_r, Sl_r = (x[left] for x in (C_r, F_r, A_r, B_r, Pl_r, Sl_r))
