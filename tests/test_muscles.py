@@ -303,3 +303,25 @@ def test_malformed_wraps_are_rejected_with_file_and_field():
     # several obstacles on one segment are fine, in order
     raw = {**base, "bundles": [{"name": "a", "path": path, "wraps": [good, {**good, "radius_mm": 10}, {**good, "segment": 1}]}]}
     assert [w.radius_mm for w in parse_muscle(raw, "m.toml").bundles[0].wraps] == [25, 10, 25]
+
+
+def test_many_poses_in_blocks_give_the_same_numbers_as_one_block(model, monkeypatch):
+    """A long sweep is computed in blocks (cache-sized); a pose's numbers must not depend on
+    which block, or how large a block, it fell into."""
+    import hipviz.core.paths as paths
+
+    ps = model.paths["r"]
+    rng = np.random.default_rng(7)
+    n = 701
+    q = np.column_stack([rng.uniform(-0.35, 1.9, n), rng.uniform(-0.5, 0.35, n), rng.uniform(-0.5, 0.5, n)])
+    knee = rng.uniform(0.0, 2.1, n)
+    monkeypatch.setattr(paths, "BLOCK_POSES", 100)  # 701 poses: 8 uneven blocks
+    blocked = path_kinematics(ps, q, knee, with_paths=True)
+    monkeypatch.setattr(paths, "BLOCK_POSES", 10**9)
+    whole = path_kinematics(ps, q, knee, with_paths=True)
+    assert blocked.keys() == whole.keys()
+    for key in ("length", "moment_arm", "lumbar_moment_arm", "wrapping"):
+        assert blocked[key].shape == whole[key].shape
+        np.testing.assert_array_equal(blocked[key], whole[key], err_msg=key)
+    for a, b in zip(blocked["paths"], whole["paths"]):
+        np.testing.assert_array_equal(a, b)

@@ -30,6 +30,11 @@ WRAP_PASSES = 6
 #: segment with several obstacles is iterated on its own (for fewer poses the extra steps cost
 #: more than they save; the numbers are the same)
 SPARSE_POSES = 64
+#: Many poses are evaluated in blocks of about this many: the working arrays of one block stay in
+#: the processor's cache, which makes a 10,000-pose sweep about a fifth faster than one block
+#: (measured on this project's 2-core machine: 1.11 us per bundle-pose in one block, 0.93 in
+#: blocks of 1,500; blocks under ~750 poses lose it again to Python's per-call overhead)
+BLOCK_POSES = 1500
 
 
 def _unit_pieces(ps: PathSet, key: str, allp: np.ndarray, prox: np.ndarray, xd: np.ndarray,
@@ -91,6 +96,31 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
     q_knee = np.broadcast_to(q_knee, (n,))
     if q_lumbar is not None:
         q_lumbar = np.broadcast_to(np.asarray(q_lumbar, float), (n, 3))
+    if n <= 2 * BLOCK_POSES:
+        return _kinematics_block(ps, q_hip, q_knee, q_lumbar, with_paths)
+    # every pose is computed on its own, so blocks give the same numbers as one call; each block
+    # writes into its rows of the whole result
+    B, Nw = ps.n_bundles, len(ps.wrap_body)
+    whole = {"length": np.empty((n, B)), "moment_arm": np.empty((n, B, 4)),
+             "lumbar_moment_arm": np.empty((n, B, 3)), "wrapping": np.empty((n, Nw), bool)}
+    bounds = np.linspace(0, n, -(-n // BLOCK_POSES) + 1).astype(int)
+    parts = []
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        rows = {key: arr[a:b] for key, arr in whole.items()}
+        blk = _kinematics_block(ps, q_hip[a:b], q_knee[a:b], None if q_lumbar is None else q_lumbar[a:b],
+                                with_paths, rows)
+        if with_paths:
+            parts.append(blk["paths"])
+    if with_paths:
+        whole["paths"] = [np.concatenate(p) for p in zip(*parts)]
+    return whole
+
+
+def _kinematics_block(ps: PathSet, q_hip: np.ndarray, q_knee: np.ndarray, q_lumbar: np.ndarray | None,
+                      with_paths: bool, dest: dict | None = None) -> dict:
+    """:func:`path_kinematics` of one block of poses (validated arrays); ``dest``: arrays of the
+    block's rows to write the lengths, moment arms and touched obstacles into."""
+    n = q_hip.shape[0]
     Np, Nw = len(ps.points), len(ps.wrap_body)
     sparse = n >= SPARSE_POSES
     # the path points, then every obstacle's meeting and leaving points, in one array (the pieces
@@ -122,7 +152,7 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
         A = X[:, ps.seg_a[wseg]]
         B = X[:, ps.seg_b[wseg]]
         wl = np.empty((n, Nw))
-        active = np.empty((n, Nw), bool)
+        active = np.empty((n, Nw), bool) if dest is None else dest["wrapping"]
         arcs = np.empty((n, Nw, ARC_SAMPLES, 3)) if with_paths else None
 
         def solve(idx, Pg, Sg, out=None, col=None):
@@ -246,8 +276,15 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
     if Nw and multi.size:
         pieces = _norm(allp[:, mp[:, 1]] - allp[:, mp[:, 0]])
         seg_len[:, msegs] = pieces @ piece_assign + arc @ arc_assign
-    length = seg_len @ ps._cache["seg_assign"]
-    ma = np.zeros((n, ps.n_bundles, 4))
+    if dest is None:
+        length = seg_len @ ps._cache["seg_assign"]
+        ma = np.zeros((n, ps.n_bundles, 4))
+        lma = np.zeros((n, ps.n_bundles, 3))
+    else:
+        length = np.matmul(seg_len, ps._cache["seg_assign"], out=dest["length"])
+        ma, lma = dest["moment_arm"], dest["lumbar_moment_arm"]
+        ma[...] = 0.0
+        lma[...] = 0.0
     prox, dist, assign = ps._cache["hip"]
     if prox.size:
         xd = allp[:, dist]
@@ -268,7 +305,6 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
         k_knee = -Rb[1][:, :, 2]
         ma[:, :, 3] = np.einsum("pci,pi->pc", m, k_knee) @ assign
     prox, dist, assign = ps._cache["lumbar"]
-    lma = np.zeros((n, ps.n_bundles, 3))
     if prox.size:
         xd = allp[:, dist]
         u = _unit_pieces(ps, "lumbar", allp, prox, xd, lines)
