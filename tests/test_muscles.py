@@ -325,3 +325,26 @@ def test_many_poses_in_blocks_give_the_same_numbers_as_one_block(model, monkeypa
         np.testing.assert_array_equal(blocked[key], whole[key], err_msg=key)
     for a, b in zip(blocked["paths"], whole["paths"]):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("paired", [True, False])
+def test_both_legs_in_one_kernel_call_give_each_legs_own_numbers(model, monkeypatch, paired):
+    """With symmetric bones both legs go through the path kernel as one batch; each leg's numbers
+    must be what that leg's own path set gives (and the same when the sets differ and are
+    computed one by one, as with a user's asymmetric bones)."""
+    import hipviz.core.evaluate as core_evaluate
+
+    if not paired:
+        monkeypatch.setattr(core_evaluate, "_same_path_sets", lambda *a: False)
+    pose = {"hip_flexion_r": 50.0, "hip_adduction_r": -10.0, "hip_rotation_r": 15.0, "knee_flexion_r": 40.0,
+            "hip_flexion_l": -10.0, "hip_adduction_l": 5.0, "hip_rotation_l": -20.0, "knee_flexion_l": 5.0}
+    for batch in (False, True):
+        ask = {k: ([v, v] if batch else v) for k, v in pose.items()}
+        st = hipviz.evaluate(model, ask, place=False)
+        for c in ("r", "l"):
+            q = np.radians([[pose[f"hip_flexion_{c}"], pose[f"hip_adduction_{c}"], pose[f"hip_rotation_{c}"]]])
+            own = path_kinematics(model.paths[c], q, np.radians([pose[f"knee_flexion_{c}"]]), np.zeros((1, 3)))
+            np.testing.assert_allclose(st.muscles[c].length, np.repeat(own["length"], st.n, axis=0), atol=1e-12)
+            np.testing.assert_allclose(st.muscles[c].moment_arm, np.repeat(own["moment_arm"], st.n, axis=0),
+                                       atol=1e-12)
+    assert not np.allclose(st.muscles["r"].length, st.muscles["l"].length)  # the legs differ

@@ -70,14 +70,9 @@ def _check_strength(model: Model, strength) -> dict:
 TRENDELENBURG_DEG_PER_UNMET, TRENDELENBURG_MAX_DEG = 20.0, 10.0
 
 
-def _muscle_state(model: Model, ps: PathSet, poses: PoseBatch, c: str, T_pel: np.ndarray, with_paths: bool,
+def _muscle_state(model: Model, ps: PathSet, out: dict, c: str, T_pel: np.ndarray, with_paths: bool,
                   trunk: bool, strength=None) -> MuscleState:
-    q = poses.q
-    q_hip = q[:, _HIP_COLUMNS[c]]
-    q_lum = q[:, _LUMBAR]
-    if c == "l":
-        q_lum = q_lum * LEFT_LUMBAR_SIGNS
-    out = _path_kinematics(model, ps, (c, trunk), q_hip, q[:, _INDEX[f"knee_flexion_{c}"]], q_lum, with_paths)
+    """One side's muscles (or trunk muscles) from their path kinematics ``out`` (:func:`_side_kinematics`)."""
     paths = None
     if with_paths:
         # all bundles' points to the room in one product, then split back into bundles (views)
@@ -103,9 +98,19 @@ _HIP_COLUMNS = {c: np.array([_INDEX[f"{b}_{c}"] for b in ("hip_flexion", "hip_ad
 _LUMBAR = np.array([_INDEX[name] for name in ("lumbar_flexion", "lumbar_bending", "lumbar_rotation")])
 
 
-def _path_kinematics(model: Model, ps: PathSet, which: tuple, q_hip: np.ndarray, q_knee: np.ndarray,
-                     q_lum: np.ndarray, with_paths: bool) -> dict:
-    """:func:`hipviz.core.paths.path_kinematics` of one pose, remembered for its last inputs.
+def _side_inputs(poses: PoseBatch, c: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The hip, knee and lumbar angles one side's path set takes (the lumbar spine in the side's
+    canonical, mirrored frame)."""
+    q = poses.q
+    q_lum = q[:, _LUMBAR]
+    if c == "l":
+        q_lum = q_lum * LEFT_LUMBAR_SIGNS
+    return q[:, _HIP_COLUMNS[c]], q[:, _INDEX[f"knee_flexion_{c}"]], q_lum
+
+
+def _side_kinematics(model: Model, sets: Mapping[str, PathSet], trunk: bool, poses: PoseBatch,
+                     with_paths: bool) -> dict[str, dict]:
+    """:func:`hipviz.core.paths.path_kinematics` of both sides' path sets, per side.
 
     The window evaluates one pose at a time, and much of a request often stays as it was: the
     lumbar spine when a leg moves (the trunk muscles' paths depend on nothing else: none of
@@ -114,18 +119,71 @@ def _path_kinematics(model: Model, ps: PathSet, which: tuple, q_hip: np.ndarray,
     depends on (their bytes), and reused only when they are the same; callers never get the
     cached arrays themselves to change (:func:`_muscle_state` copies what it hands on, and the
     paths are new arrays in the room). Batches are not remembered.
+
+    Where both sides must be computed and their path sets hold the same arrays (the left side is
+    mirrored into the right's canonical frame: with symmetric bones, the default ones, the two
+    are equal), the two sides go through the kernel as one batch of twice the poses: one pose of
+    both legs then costs little more than one leg (the kernel's cost for a few poses is mostly
+    per call, not per pose).
     """
-    if q_hip.shape[0] != 1:
-        return path_kinematics(ps, q_hip, q_knee, q_lum, with_paths=with_paths)
-    key = ("path_kinematics",) + which + (with_paths,)
-    legs = _on_legs(model, ps)
-    inputs = q_hip.tobytes() + q_knee.tobytes() + q_lum.tobytes() if legs else q_lum.tobytes()
-    hit = model.cache.get(key)
-    if hit is not None and hit[0] is ps and hit[1] == inputs:
-        return hit[2]
-    out = path_kinematics(ps, q_hip, q_knee, q_lum, with_paths=with_paths)
-    model.cache[key] = (ps, inputs, out)
+    inputs = {c: _side_inputs(poses, c) for c in ("r", "l")}
+    out: dict[str, dict] = {}
+    keys: dict[str, tuple] = {}
+    single = poses.n == 1
+    for c in ("r", "l"):
+        if not single:
+            continue
+        ps = sets[c]
+        q_hip, q_knee, q_lum = inputs[c]
+        key = ("path_kinematics", c, trunk, with_paths)
+        depends = q_hip.tobytes() + q_knee.tobytes() + q_lum.tobytes() if _on_legs(model, ps) else q_lum.tobytes()
+        keys[c] = (key, depends)
+        hit = model.cache.get(key)
+        if hit is not None and hit[0] is ps and hit[1] == depends:
+            out[c] = hit[2]
+    missing = [c for c in ("r", "l") if c not in out]
+    if len(missing) == 2 and _same_path_sets(model, sets["r"], sets["l"]):
+        n = poses.n
+        stacked = [np.concatenate([a, b]) for a, b in zip(inputs["r"], inputs["l"])]
+        both = path_kinematics(sets["r"], *stacked, with_paths=with_paths)
+        for c, rows in (("r", slice(0, n)), ("l", slice(n, 2 * n))):
+            out[c] = {k: ([p[rows] for p in v] if k == "paths" else v[rows]) for k, v in both.items()}
+    else:
+        for c in missing:
+            out[c] = path_kinematics(sets[c], *inputs[c], with_paths=with_paths)
+    if single:
+        for c in missing:
+            model.cache[keys[c][0]] = (sets[c], keys[c][1], out[c])
     return out
+
+
+def _same_path_sets(model: Model, a: PathSet, b: PathSet) -> bool:
+    """Whether two path sets hold equal arrays (``-0.0 == 0.0``), so that one kernel call can
+    serve both (compared once per pair)."""
+    key = ("same_path_sets", id(a), id(b))
+    hit = model.cache.get(key)
+    if hit is None or hit[0] is not a or hit[1] is not b:
+        hit = (a, b, _equal_fields(a, b))
+        model.cache[key] = hit
+    return hit[2]
+
+
+def _equal_fields(a: PathSet, b: PathSet) -> bool:
+    """Every public field of ``a`` equal to ``b``'s (arrays by value; its caches left out)."""
+    fa, fb = vars(a), vars(b)
+    names = {k for k in fa if not k.startswith("_")}
+    if names != {k for k in fb if not k.startswith("_")}:
+        return False
+
+    def same(x, y) -> bool:
+        if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+            x, y = np.asarray(x), np.asarray(y)
+            return x.shape == y.shape and x.dtype == y.dtype and bool(np.array_equal(x, y))
+        if isinstance(x, (list, tuple)) and isinstance(y, (list, tuple)):
+            return len(x) == len(y) and all(same(u, v) for u, v in zip(x, y))
+        return x == y
+
+    return all(same(fa[k], fb[k]) for k in names)
 
 
 def _on_legs(model: Model, ps: PathSet) -> bool:
@@ -290,8 +348,10 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
     for c in ("r", "l"):
         attach_length_ranges(model, c)
     strength = _check_strength(model, strength)
-    muscles = {c: _muscle_state(model, model.paths[c], poses, c, T_pel, with_paths, False, strength) for c in ("r", "l")}
-    trunk = {c: _muscle_state(model, model.trunk_paths[c], poses, c, T_pel, with_paths, True, strength)
+    kin = _side_kinematics(model, model.paths, False, poses, with_paths)
+    muscles = {c: _muscle_state(model, model.paths[c], kin[c], c, T_pel, with_paths, False, strength) for c in ("r", "l")}
+    kin = _side_kinematics(model, model.trunk_paths, True, poses, with_paths)
+    trunk = {c: _muscle_state(model, model.trunk_paths[c], kin[c], c, T_pel, with_paths, True, strength)
              for c in ("r", "l")}
     thigh = {}
     for c in ("r", "l"):
