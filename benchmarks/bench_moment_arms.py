@@ -1,14 +1,22 @@
 """Moment-arm sweep benchmark: 10,000 random poses x every bundle of one side.
 
-Run by hand: ``python benchmarks/bench_moment_arms.py``. Prints microseconds per
-bundle-pose for the sweep, and the time for one pose (what a slider drag costs).
-Target (issue 3): at most 1 us per bundle-pose on one core; one pose well under 1 ms.
+Run by hand: ``python benchmarks/bench_moment_arms.py [N] [--cli-rows M]``. Prints microseconds
+per bundle-pose for the sweep, the time for one pose (what a slider drag costs), and the command
+line ``hipviz moment-arms --poses`` on a 20,000-pose file (and, with ``--cli-rows``, on a file of
+M rows, e.g. 1000000) with its time and peak memory.
+Targets (issues 3 and 11): at most 1 us per bundle-pose on one core through the public
+``hipviz.moment_arms``; one pose well under 1 ms; the CLI's 20,000 poses x 30 bundles in under
+2 s, and under 500 MB whatever the file's length.
 For comparison, a general-purpose musculoskeletal engine takes about 250 us per bundle-pose.
 """
 from __future__ import annotations
 
 import os
+import resource
+import subprocess
 import sys
+import tempfile
+import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -69,5 +77,48 @@ def main(n_poses: int = 10_000) -> None:
           f"best {min(drag) * 1e3:.3f} ms, median {np.median(drag) * 1e3:.3f} ms")
 
 
+def cli_run(n_rows: int) -> tuple[float, float, int]:
+    """``hipviz moment-arms --poses`` on a file of ``n_rows`` random poses, written to a file:
+    seconds, the child's peak memory (MB) and the output's rows."""
+    rng = np.random.default_rng(1)
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = os.path.join(tmp, "poses.csv"), os.path.join(tmp, "arms.csv")
+        with open(src, "w") as f:
+            f.write("flexion,adduction,rotation,knee\n")
+            for start in range(0, n_rows, 100_000):
+                m = min(100_000, n_rows - start)
+                block = np.column_stack([rng.uniform(-20, 110, m), rng.uniform(-30, 20, m),
+                                         rng.uniform(-30, 30, m), rng.uniform(0, 120, m)])
+                np.savetxt(f, block, fmt="%.2f", delimiter=",")
+        cmd = [sys.executable, "-c", "import sys; from hipviz.cli import main; sys.exit(main())",
+               "moment-arms", "--poses", src]
+        env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        t0 = time.perf_counter()
+        with open(dst, "w") as out:
+            done = subprocess.run(cmd, stdout=out, stderr=subprocess.PIPE, text=True, env=env)
+        seconds = time.perf_counter() - t0
+        if done.returncode != 0:
+            sys.exit(f"hipviz moment-arms failed ({done.returncode}): {done.stderr[-500:]}")
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        with open(dst) as f:
+            rows = sum(1 for _ in f) - 1
+    return seconds, peak, rows
+
+
+def cli(n_rows: int) -> None:
+    seconds, peak, rows = cli_run(n_rows)
+    print(f"CLI moment-arms --poses, {n_rows:,} poses -> {rows:,} rows (pose x bundle): {seconds:6.2f} s, "
+          f"peak memory {peak:.0f} MB  (targets: 20,000 poses x 30 bundles under 2 s; under 500 MB at any length)")
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)
+    args = sys.argv[1:]
+    extra = None
+    if "--cli-rows" in args:
+        k = args.index("--cli-rows")
+        extra = int(args[k + 1])
+        del args[k:k + 2]
+    main(int(args[0]) if args else 10_000)
+    cli(20_000)
+    if extra:
+        cli(extra)
