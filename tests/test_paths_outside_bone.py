@@ -138,14 +138,34 @@ pytestmark = pytest.mark.skipif(not (ROOT / "meshes" / "pelvis.ply").exists(), r
 #: acetabular rim for rectus femoris (4.2 -> 3.6, its second spot on the inferior pubic ramus
 #: needs another); and for psoas one at the iliopubic eminence (9.2 -> 8.9; its other spot, the
 #: ilium above the acetabulum in abduction, no sphere there moved).
+#: Then (each bundle searched again, the moment arms over flexion 0-90 deg and adduction and
+#: rotation sweeps at 0 and 90 deg held within 0.3 cm): rectus femoris got a 13.4 mm sphere inscribed
+#: in the front of the acetabular wall below the iliopubic eminence, touched only at extension with
+#: 30 deg of adduction (4.2 -> 2.8, off the list; arms unchanged to 0.0001 cm); adductor longus a
+#: 7 mm sphere inscribed in the pubic body beside its origin (6.1 -> 4.9: left, the inferior ramus
+#: in adduction from extension and its insertion, 4.5 mm inside the shaft) and brevis a 5 mm one in
+#: the ischiopubic ramus (6.1 -> 5.0: the line crosses the ramus along 40 mm of it, more than one
+#: sphere covers), both never touched in those sweeps. Not changed, found: gracilis's and adductor
+#: magnus proximal's origins lie on the inner (pelvic) face of the pubis and ramus, and the line runs
+#: through the bone just past them (gracilis 4.1-4.5 mm inside already at 60-90 deg of flexion):
+#: on the outer face, where the anatomy puts them, they clear the bone (0.3 and 1.7-2.2 mm) but their
+#: flexion and adduction arms move 0.7-1.9 cm, which needs the moment arms validated anew (a data
+#: change for its own issue, not a wrap). Gluteus maximus middle and inferior cut the posterior
+#: column of the ischium in front of the 50 mm hip cylinder (the inferior part already at 30-90 deg
+#: of flexion with no adduction or rotation, 4.0-7.3 mm), and the middle part also the shaft at
+#: 45 deg of abduction with internal rotation, where its insertion lies inside the cylinder's radius;
+#: the best sphere and attachment searches gave 8.1 and 7.3 mm. Iliacus and psoas: a via point in
+#: the groove between the AIIS and the iliopubic eminence (200 positions) gave 6.9-7.7 mm but moved
+#: the arms by 0.8 cm or more, and 6.9 mm of both comes from the piece between their two
+#: lesser-trochanter points through the ischium at extension with adduction, which no pelvic surface
+#: changes. 22 of 30 bundles meet 3 mm.
 KNOWN_DEEPER: dict[tuple[str, str], float] = {
     ("gluteus_maximus", "middle"): 8.5,
     ("gluteus_maximus", "inferior"): 8.2,
     ("iliopsoas", "iliacus"): 8.8,
     ("iliopsoas", "psoas"): 9.2,
-    ("rectus_femoris", "main"): 4.2,
-    ("adductor_longus", "main"): 6.1,
-    ("adductor_brevis", "main"): 6.1,
+    ("adductor_longus", "main"): 4.9,
+    ("adductor_brevis", "main"): 5.0,
     ("adductor_magnus", "proximal"): 5.2,
     ("gracilis", "main"): 4.8,
 }
