@@ -3,8 +3,9 @@
 The floor is scenery: not pickable, not part of the camera fit. It lies at the state's
 ``floor_height`` (the height the body's contacts were placed on) or, for a state that was not
 placed, just under the lowest point of the posed bones. Its size and centre follow the body's
-footprint in the room, rounded so that the geometry is rebuilt only when the body moves
-noticeably; its height moves the actor's matrix.
+footprint in the room; the geometry is rebuilt only when the footprint comes near the rim or
+the floor has become much larger than it needs (not every few centimetres while a leg swings
+in a drag); its height moves the actor's matrix.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ _RINGS, _SECTORS = 10, 72
 _FADE_START = 0.55  # fraction of the radius where the fade to the rim begins
 _LIFT_M = 0.0015    # grid lines just above the disc, so that they never flicker into it
 _MARGIN_M, _MIN_RADIUS_M = 0.15, 0.32  # floor beyond the body's footprint; smallest semi-axis
+_REBUILD_SLACK_M = 0.2  # a floor up to this much larger than the footprint needs is kept
 
 
 def floor_height(state, i: int, lowest: float | None) -> float:
@@ -149,15 +151,26 @@ class Floor:
         lo, hi = P[:, [0, 2]].min(0), P[:, [0, 2]].max(0)
         centre = np.round(0.5 * (lo + hi) / 0.02) * 0.02
         # an oval a little larger than the body's footprint (the fade starts inside it)
-        radii = np.maximum(_MIN_RADIUS_M, np.ceil((0.5 * 1.2 * (hi - lo) + _MARGIN_M) / 0.05) * 0.05)
+        reach = 0.5 * 1.2 * (hi - lo)
+        radii = np.maximum(_MIN_RADIUS_M, np.ceil((reach + _MARGIN_M) / 0.05) * 0.05)
         key = (*centre.tolist(), *radii.tolist())
-        if key != self.key:
+        if key != self.key and not self._still_fits(0.5 * (lo + hi), reach, radii):
             self.key, self.centre, self.radii = key, centre, radii
             self._build()
         T = np.eye(4)
         T[1, 3] = self.height
         set_matrix(self.matrix, T)
         self.actor.SetVisibility(self.style.show_floor)
+
+    def _still_fits(self, centre: np.ndarray, reach: np.ndarray, radii: np.ndarray) -> bool:
+        """Whether the floor as built still suits a footprint (its centre and half-extent
+        ``reach``; ``radii``: the oval it would get): the footprint lies well inside it and it is
+        not much larger than needed. Then it stays as it is: a leg swinging in a drag does not
+        rebuild (and re-upload) the floor every few centimetres, nor make it breathe."""
+        if self.key is None:
+            return False
+        inside = np.abs(centre - self.centre) + reach + 0.5 * _MARGIN_M <= self.radii
+        return bool(inside.all() and (self.radii <= radii + _REBUILD_SLACK_M).all())
 
     def _build(self) -> None:
         pts, polys, lines, radial, is_line = floor_disc(self.centre, self.radii)
