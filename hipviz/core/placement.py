@@ -215,8 +215,20 @@ def place_on_floor(model, poses: PoseBatch, posture, cs: ContactSet, *, named: I
         return PoseBatch(warm[3].copy(), list(poses.warnings)), info
     every = np.arange(n)
     if warm is not None:
-        # a slider drag: start from the last answer, moved as the request moved
-        u = np.minimum(np.maximum(warm[1] + (prior - warm[0]), lo), hi)
+        # a slider drag: start from the last answer, moved as the request moved, and on as the
+        # answer moved the step before when the request keeps moving the same way (a drag of
+        # even steps then starts next to its answer: half the iterations)
+        u = warm[1] + (prior - warm[0])
+        before = model.cache.get(warm_key + ("before",))
+        if before is not None:
+            now_step = base_q[0] - np.frombuffer(warm[2]).reshape(base_q.shape)[0]
+            last_step = before[0]
+            norm2 = float(last_step @ last_step)
+            if norm2 > 0.0:
+                s = float(now_step @ last_step) / norm2
+                if 0.0 < s <= 2.0 and np.linalg.norm(now_step - s * last_step) <= 0.1 * np.sqrt(norm2) * s:
+                    u = u + s * before[1]
+        u = np.minimum(np.maximum(u, lo), hi)
     else:
         u = np.minimum(np.maximum(prior, lo), hi)
         # start with the contacts on the floor and the anchor over its place: translation is linear
@@ -287,6 +299,9 @@ def place_on_floor(model, poses: PoseBatch, posture, cs: ContactSet, *, named: I
     heights = p_best[:, :, 1]
     info = {"residual_m": heights, "anchor": anchor, "columns": list(cols), "transforms": T_best}
     if n == 1:
+        if warm is not None:  # how the request and the answer moved in this step
+            model.cache[warm_key + ("before",)] = (base_q[0] - np.frombuffer(warm[2]).reshape(base_q.shape)[0],
+                                                   u[0] - warm[1][0])
         model.cache[warm_key] = (prior.copy(), u.copy(), base_q.tobytes(), q.copy(),
                                  dict(info, residual_m=heights.copy(), transforms=T_best.copy()))
     return placed, info
