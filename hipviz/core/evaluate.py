@@ -130,9 +130,7 @@ def _side_kinematics(model: Model, sets: Mapping[str, PathSet], trunk: bool, pos
     out: dict[str, dict] = {}
     keys: dict[str, tuple] = {}
     single = poses.n == 1
-    for c in ("r", "l"):
-        if not single:
-            continue
+    for c in ("r", "l") if single else ():
         ps = sets[c]
         q_hip, q_knee, q_lum = inputs[c]
         key = ("path_kinematics", c, trunk, with_paths)
