@@ -358,7 +358,7 @@ def test_the_order_contacts_are_named_in_does_not_move_the_body(model):
 
 def test_the_floor_stays_put_while_a_leg_swings_and_follows_the_body_when_it_moves(scene, model, monkeypatch):
     """A drag of the hip from 0 to 110 deg rebuilds the floor only when the foot reaches towards
-    its rim (measured: 6 times in 56 steps; 22 when it followed every 2 cm), always under the
+    its rim (measured: 4 times in 56 steps; 22 when it followed every 2 cm), always under the
     whole body; lying down takes a new one that is larger than the lying body."""
     builds = []
     build = type(scene.floor)._build
@@ -366,17 +366,16 @@ def test_the_floor_stays_put_while_a_leg_swings_and_follows_the_body_when_it_mov
     scene.update(hipviz.evaluate(model, {"flexion": 0}, movement="flexion"))
     first = (scene.floor.centre.copy(), scene.floor.radii.copy())
     builds.clear()
+    def under_the_oval(pts):  # every point of the body over the floor's oval
+        return (np.square((pts[:, [0, 2]] - scene.floor.centre) / scene.floor.radii).sum(axis=1) < 1.0).all()
+
     for angle in range(0, 112, 2):
         scene.update(hipviz.evaluate(model, {"flexion": angle}, movement="flexion"))
-        lo, hi = scene.floor.centre - scene.floor.radii, scene.floor.centre + scene.floor.radii
-        pts = scene.scene_points()
-        assert lo[0] < pts[:, 0].min() and hi[0] > pts[:, 0].max(), angle
+        assert under_the_oval(scene.scene_points()), angle
     assert len(builds) <= 8
     # the floor only grows and shifts forward with the foot: it never shrinks back mid-drag
     assert (scene.floor.radii >= first[1]).all()
     state = hipviz.evaluate(model, {}, posture="supine")
     scene.update(state)
     assert builds
-    pts = scene.scene_points()
-    lo, hi = scene.floor.centre - scene.floor.radii, scene.floor.centre + scene.floor.radii
-    assert lo[0] < pts[:, 0].min() and hi[0] > pts[:, 0].max(), "the floor is smaller than the lying body"
+    assert under_the_oval(scene.scene_points()), "the floor is smaller than the lying body"

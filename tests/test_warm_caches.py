@@ -62,8 +62,10 @@ def test_a_warm_drag_gives_what_a_cold_model_gives(kw):
 
 @pytest.mark.parametrize("kw", [WINDOW, dict(WINDOW, lock_pelvis=False), dict(WINDOW, contacts=["feet"])])
 def test_a_placed_drag_of_even_steps_lands_where_a_cold_placement_does(kw):
-    # the placement starts each step from the last answer carried on as it moved the step before:
-    # where it converges (steps under 1e-5) must not depend on that start
+    # the placement starts each step from the last answer carried on as it moved the step before;
+    # here it lands within 2e-5 of a cold start. (In general its stopping rule, steps under 1e-5
+    # or no step lowering the cost, leaves up to ~1e-3 rad of history in the answer on long drags
+    # with the pelvis free: measured the same with and without the carried-on start.)
     warm = hipviz.load_model()
     for f in np.arange(10.0, 42.0, 2.0):
         hipviz.evaluate(warm, {"hip_flexion_r": f, "knee": f / 2}, **kw)

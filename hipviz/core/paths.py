@@ -98,8 +98,9 @@ def path_kinematics(ps: PathSet, q_hip, q_knee, q_lumbar=None, *, with_paths: bo
         q_lumbar = np.broadcast_to(np.asarray(q_lumbar, float), (n, 3))
     if n <= 2 * BLOCK_POSES:
         return _kinematics_block(ps, q_hip, q_knee, q_lumbar, with_paths)
-    # every pose is computed on its own, so blocks give the same numbers as one call; each block
-    # writes into its rows of the whole result
+    # every pose is computed on its own (but for when the several-obstacle iteration stops: once
+    # all poses of a block move less than 1e-10 m), so blocks give the same numbers as one call;
+    # each block writes into its rows of the whole result
     B, Nw = ps.n_bundles, len(ps.wrap_body)
     whole = {"length": np.empty((n, B)), "moment_arm": np.empty((n, B, 4)),
              "lumbar_moment_arm": np.empty((n, B, 3)), "wrapping": np.empty((n, Nw), bool)}

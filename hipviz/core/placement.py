@@ -300,8 +300,9 @@ def place_on_floor(model, poses: PoseBatch, posture, cs: ContactSet, *, named: I
     info = {"residual_m": heights, "anchor": anchor, "columns": list(cols), "transforms": T_best}
     if n == 1:
         if warm is not None:  # how the request and the answer moved in this step
+            # the answer's move not explained by its prior's (that one is added anew each step)
             model.cache[warm_key + ("before",)] = (base_q[0] - np.frombuffer(warm[2]).reshape(base_q.shape)[0],
-                                                   u[0] - warm[1][0])
+                                                   u[0] - warm[1][0] - (prior[0] - warm[0][0]))
         model.cache[warm_key] = (prior.copy(), u.copy(), base_q.tobytes(), q.copy(),
                                  dict(info, residual_m=heights.copy(), transforms=T_best.copy()))
     return placed, info

@@ -151,10 +151,9 @@ class Floor:
         lo, hi = P[:, [0, 2]].min(0), P[:, [0, 2]].max(0)
         centre = np.round(0.5 * (lo + hi) / 0.02) * 0.02
         # an oval a little larger than the body's footprint (the fade starts inside it)
-        reach = 0.5 * 1.2 * (hi - lo)
-        radii = np.maximum(_MIN_RADIUS_M, np.ceil((reach + _MARGIN_M) / 0.05) * 0.05)
+        radii = np.maximum(_MIN_RADIUS_M, np.ceil((0.5 * 1.2 * (hi - lo) + _MARGIN_M) / 0.05) * 0.05)
         key = (*centre.tolist(), *radii.tolist())
-        if key != self.key and not self._still_fits(0.5 * (lo + hi), reach, radii):
+        if key != self.key and not self._still_fits(P[:, [0, 2]], radii):
             self.key, self.centre, self.radii = key, centre, radii
             self._build()
         T = np.eye(4)
@@ -162,15 +161,15 @@ class Floor:
         set_matrix(self.matrix, T)
         self.actor.SetVisibility(self.style.show_floor)
 
-    def _still_fits(self, centre: np.ndarray, reach: np.ndarray, radii: np.ndarray) -> bool:
-        """Whether the floor as built still suits a footprint (its centre and half-extent
-        ``reach``; ``radii``: the oval it would get): the footprint lies well inside it and it is
-        not much larger than needed. Then it stays as it is: a leg swinging in a drag does not
-        rebuild (and re-upload) the floor every few centimetres, nor make it breathe."""
-        if self.key is None:
+    def _still_fits(self, xz: np.ndarray, radii: np.ndarray) -> bool:
+        """Whether the floor as built still suits the footprint ``xz`` ((m, 2) room x, z; ``radii``:
+        the oval it would get now): every point lies inside the oval less half its margin, and the
+        oval is not much larger than needed. Then it stays as it is: a leg swinging in a drag does
+        not rebuild (and re-upload) the floor every few centimetres, nor make it breathe."""
+        if self.key is None or (self.radii > radii + _REBUILD_SLACK_M).any():
             return False
-        inside = np.abs(centre - self.centre) + reach + 0.5 * _MARGIN_M <= self.radii
-        return bool(inside.all() and (self.radii <= radii + _REBUILD_SLACK_M).all())
+        inner = np.maximum(self.radii - 0.5 * _MARGIN_M, 1e-6)
+        return bool((np.square((xz - self.centre) / inner).sum(axis=1) <= 1.0).all())
 
     def _build(self) -> None:
         pts, polys, lines, radial, is_line = floor_disc(self.centre, self.radii)
