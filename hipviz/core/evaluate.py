@@ -1,6 +1,7 @@
 """``evaluate(model, pose) -> State``: everything pose-dependent, for one or many poses."""
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Mapping
 
 import numpy as np
@@ -70,8 +71,8 @@ def _check_strength(model: Model, strength) -> dict:
 TRENDELENBURG_DEG_PER_UNMET, TRENDELENBURG_MAX_DEG = 20.0, 10.0
 
 
-def _muscle_state(model: Model, ps: PathSet, out: dict, c: str, T_pel: np.ndarray, with_paths: bool,
-                  trunk: bool, strength=None) -> MuscleState:
+def _muscle_state(ps: PathSet, out: dict, c: str, T_pel: np.ndarray, with_paths: bool, trunk: bool,
+                  strength=None) -> MuscleState:
     """One side's muscles (or trunk muscles) from their path kinematics ``out`` (:func:`_side_kinematics`)."""
     paths = None
     if with_paths:
@@ -167,11 +168,7 @@ def _same_path_sets(model: Model, a: PathSet, b: PathSet) -> bool:
 
 
 def _equal_fields(a: PathSet, b: PathSet) -> bool:
-    """Every public field of ``a`` equal to ``b``'s (arrays by value; its caches left out)."""
-    fa, fb = vars(a), vars(b)
-    names = {k for k in fa if not k.startswith("_")}
-    if names != {k for k in fb if not k.startswith("_")}:
-        return False
+    """Every public field of ``a`` equal to ``b``'s (arrays by value; its cache left out)."""
 
     def same(x, y) -> bool:
         if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
@@ -181,7 +178,7 @@ def _equal_fields(a: PathSet, b: PathSet) -> bool:
             return len(x) == len(y) and all(same(u, v) for u, v in zip(x, y))
         return x == y
 
-    return all(same(fa[k], fb[k]) for k in names)
+    return all(same(getattr(a, f.name), getattr(b, f.name)) for f in fields(PathSet) if not f.name.startswith("_"))
 
 
 def _on_legs(model: Model, ps: PathSet) -> bool:
@@ -347,9 +344,9 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
         attach_length_ranges(model, c)
     strength = _check_strength(model, strength)
     kin = _side_kinematics(model, model.paths, False, poses, with_paths)
-    muscles = {c: _muscle_state(model, model.paths[c], kin[c], c, T_pel, with_paths, False, strength) for c in ("r", "l")}
+    muscles = {c: _muscle_state(model.paths[c], kin[c], c, T_pel, with_paths, False, strength) for c in ("r", "l")}
     kin = _side_kinematics(model, model.trunk_paths, True, poses, with_paths)
-    trunk = {c: _muscle_state(model, model.trunk_paths[c], kin[c], c, T_pel, with_paths, True, strength)
+    trunk = {c: _muscle_state(model.trunk_paths[c], kin[c], c, T_pel, with_paths, True, strength)
              for c in ("r", "l")}
     thigh = {}
     for c in ("r", "l"):

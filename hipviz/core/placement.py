@@ -214,6 +214,8 @@ def place_on_floor(model, poses: PoseBatch, posture, cs: ContactSet, *, named: I
         info["residual_m"], info["transforms"] = info["residual_m"].copy(), info["transforms"].copy()
         return PoseBatch(warm[3].copy(), list(poses.warnings)), info
     every = np.arange(n)
+    # a drag: how the request moved since the last one (the step the answer is carried on by)
+    request_step = base_q[0] - np.frombuffer(warm[2]).reshape(base_q.shape)[0] if warm is not None else None
     if warm is not None:
         # a slider drag: start from the last answer, moved as the request moved, and on as the
         # answer moved the step before when the request keeps moving the same way (a drag of
@@ -221,12 +223,11 @@ def place_on_floor(model, poses: PoseBatch, posture, cs: ContactSet, *, named: I
         u = warm[1] + (prior - warm[0])
         before = model.cache.get(warm_key + ("before",))
         if before is not None:
-            now_step = base_q[0] - np.frombuffer(warm[2]).reshape(base_q.shape)[0]
             last_step = before[0]
             norm2 = float(last_step @ last_step)
             if norm2 > 0.0:
-                s = float(now_step @ last_step) / norm2
-                if 0.0 < s <= 2.0 and np.linalg.norm(now_step - s * last_step) <= 0.1 * np.sqrt(norm2) * s:
+                s = float(request_step @ last_step) / norm2
+                if 0.0 < s <= 2.0 and np.linalg.norm(request_step - s * last_step) <= 0.1 * np.sqrt(norm2) * s:
                     u = u + s * before[1]
         u = np.minimum(np.maximum(u, lo), hi)
     else:
@@ -301,8 +302,7 @@ def place_on_floor(model, poses: PoseBatch, posture, cs: ContactSet, *, named: I
     if n == 1:
         if warm is not None:  # how the request and the answer moved in this step
             # the answer's move not explained by its prior's (that one is added anew each step)
-            model.cache[warm_key + ("before",)] = (base_q[0] - np.frombuffer(warm[2]).reshape(base_q.shape)[0],
-                                                   u[0] - warm[1][0] - (prior[0] - warm[0][0]))
+            model.cache[warm_key + ("before",)] = (request_step, u[0] - warm[1][0] - (prior[0] - warm[0][0]))
         model.cache[warm_key] = (prior.copy(), u.copy(), base_q.tobytes(), q.copy(),
                                  dict(info, residual_m=heights.copy(), transforms=T_best.copy()))
     return placed, info
