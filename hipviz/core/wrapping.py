@@ -19,7 +19,8 @@ import numpy as np
 
 from .rotations import cross
 
-__all__ = ["WrapResult", "wrap_sphere", "wrap_sphere_sparse", "wrap_cylinder", "wrap_cylinder_sparse", "sample_arc"]
+__all__ = ["WrapResult", "wrap_sphere", "wrap_sphere_sparse", "wrap_cylinder", "wrap_cylinder_sparse", "sample_arc",
+           "ARC_PARAMETERS", "pack_arc", "unpack_arc", "arc_points"]
 
 _TWO_PI = 2.0 * np.pi
 
@@ -272,20 +273,55 @@ def _wrap_candidates(cand: np.ndarray, near: np.ndarray, length: np.ndarray, r: 
     return WrapResult(length, t1, t2, active, arc)
 
 
+#: The fields of each kind of arc (:attr:`WrapResult.arc`) and their trailing sizes, in the order
+#: :func:`pack_arc` lays them out (8 numbers a line, whichever the kind).
+ARC_PARAMETERS = {"sphere": (("e1", 3), ("e2", 3), ("th1", 1), ("delta", 1)),
+                  "cylinder": (("th1", 1), ("dth", 1), ("z1", 1), ("z2", 1))}
+ARC_SIZE = 8
+
+
+def pack_arc(arc: dict, out: np.ndarray, where: tuple) -> None:
+    """Write an arc's parameters (:attr:`WrapResult.arc`) into ``out[where]``, whose last axis
+    holds :data:`ARC_SIZE` numbers a line (``out[where + (slice,)]`` must match the arc's shape).
+
+    Lets a caller that wraps the same lines many times (an iteration) keep only the numbers of
+    the last arc and sample it once, with :func:`unpack_arc` and :func:`arc_points`.
+    """
+    j = 0
+    for name, size in ARC_PARAMETERS[arc["kind"]]:
+        v = arc[name]
+        out[where + (slice(j, j + size),)] = v if size > 1 else v[..., None]
+        j += size
+
+
+def unpack_arc(kind: str, packed: np.ndarray, radius: np.ndarray) -> dict:
+    """The arc of :func:`pack_arc`'s ``packed`` (``(..., 8)``) over obstacles of ``radius``
+    (broadcast against ``packed[..., 0]``), as :attr:`WrapResult.arc` holds it."""
+    arc = {"kind": kind, "r": np.broadcast_to(np.asarray(radius, float), packed.shape[:-1])}
+    j = 0
+    for name, size in ARC_PARAMETERS[kind]:
+        arc[name] = packed[..., j:j + size] if size > 1 else packed[..., j]
+        j += size
+    return arc
+
+
+def arc_points(arc: dict, k: int) -> np.ndarray:
+    """``k`` points along an arc (:attr:`WrapResult.arc`) from its start to its end inclusive,
+    in the obstacle's frame, shape ``(..., k, 3)`` (meaningful where the line wraps)."""
+    s = np.linspace(0.0, 1.0, k)
+    if arc["kind"] == "sphere":
+        th = arc["th1"][..., None] + arc["delta"][..., None] * s
+        return arc["r"][..., None, None] * (np.cos(th)[..., None] * arc["e1"][..., None, :]
+                                            + np.sin(th)[..., None] * arc["e2"][..., None, :])
+    th = arc["th1"][..., None] + arc["dth"][..., None] * s
+    z = arc["z1"][..., None] + (arc["z2"] - arc["z1"])[..., None] * s
+    rr = np.broadcast_to(arc["r"][..., None], th.shape)
+    return np.stack([rr * np.cos(th), rr * np.sin(th), z], axis=-1)
+
+
 def sample_arc(res: WrapResult, k: int) -> np.ndarray:
     """``k`` points along the wrapped arc from ``t1`` to ``t2`` inclusive, shape ``(..., k, 3)``.
 
     Where the path does not wrap the points all lie at ``t1`` (on the straight line).
     """
-    s = np.linspace(0.0, 1.0, k)
-    a = res.arc
-    if a["kind"] == "sphere":
-        th = a["th1"][..., None] + a["delta"][..., None] * s
-        pts = a["r"][..., None, None] * (np.cos(th)[..., None] * a["e1"][..., None, :]
-                                         + np.sin(th)[..., None] * a["e2"][..., None, :])
-    else:
-        th = a["th1"][..., None] + a["dth"][..., None] * s
-        z = a["z1"][..., None] + (a["z2"] - a["z1"])[..., None] * s
-        rr = np.broadcast_to(a["r"][..., None], th.shape)
-        pts = np.stack([rr * np.cos(th), rr * np.sin(th), z], axis=-1)
-    return np.where(res.active[..., None, None], pts, res.t1[..., None, :])
+    return np.where(res.active[..., None, None], arc_points(res.arc, k), res.t1[..., None, :])
