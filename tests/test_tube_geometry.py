@@ -58,3 +58,25 @@ def test_degenerate_paths_give_finite_tubes():
     back = np.array([[0, 0, 0], [0.1, 0, 0], [0.0, 0, 0], [0.1, 0, 0]], float)
     pts, nrm = tube_points(np.stack([still, back]), np.array([0.004, 0.004]), SIDES)
     assert np.isfinite(pts).all() and np.isfinite(nrm).all()
+
+
+def test_padded_tubes_are_the_padded_paths_tubes_less_the_padding_rings():
+    """The muscle layer frames every bundle padded to the longest and makes rings only at its own
+    points (and its end cap): the values must be exactly those of ``tube_points`` on the
+    padded paths, with the padding's rings left out."""
+    from hipviz.render.geometry import padded_tube_points
+
+    rng = np.random.default_rng(5)
+    lens = np.array([2, 9, 14, 3, 14])
+    K = int(lens.max())
+    P = np.stack([np.concatenate([_bent_path(k), np.repeat(_bent_path(k)[-1:], K - k, axis=0)]) for k in lens])
+    P[3, 1] = P[3, 0]  # a zero-length segment inside a path, too
+    radii = rng.uniform(0.002, 0.006, len(lens))
+    full_p, full_n = tube_points(P, radii, SIDES)
+    per = tube_point_count(K, SIDES)
+    keep = np.concatenate([j * per + np.r_[np.arange(k * SIDES), K * SIDES + np.arange(2 * (SIDES + 1))]
+                           for j, k in enumerate(lens)])
+    pts, nrm = padded_tube_points(P, radii, SIDES, lens)
+    assert len(pts) == sum(tube_point_count(k, SIDES) for k in lens)
+    np.testing.assert_array_equal(pts, full_p.reshape(-1, 3)[keep])
+    np.testing.assert_array_equal(nrm, full_n.reshape(-1, 3)[keep])

@@ -5,9 +5,11 @@ topology: when the pose changes only its points and normals are rewritten, in pl
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-__all__ = ["tube_point_count", "tube_faces", "tube_points", "fit_camera"]
+__all__ = ["tube_point_count", "tube_faces", "tube_points", "padded_tube_points", "fit_camera"]
 
 
 def tube_point_count(k: int, sides: int) -> int:
@@ -71,6 +73,103 @@ def tube_points(paths: np.ndarray, radii: np.ndarray, sides: int) -> tuple[np.nd
     """
     P = np.asarray(paths, float)
     B, k, _ = P.shape
+    pts, nrm = padded_tube_points(P, radii, sides, np.full(B, k))
+    return pts.reshape(B, -1, 3), nrm.reshape(B, -1, 3)
+
+
+def padded_tube_points(paths: np.ndarray, radii: np.ndarray, sides: int,
+                       lengths) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`tube_points` of paths padded to one point count, less the padding's rings.
+
+    Each path is framed along all ``K`` points as :func:`tube_points` frames it (the padding,
+    its last point repeated, keeps the last direction and frame), but rings are made only at
+    its first ``lengths[b]`` points and, for the end cap, at the ``K``-th: the values are those
+    of :func:`tube_points` for the padded paths, without the padding's rings (for the muscle
+    bundles, padded to the longest, fewer than half the rings).
+
+    Parameters
+    ----------
+    paths : (B, K, 3) ndarray
+        Path points (metres), ``K >= 2``; path ``b`` is padded after its ``lengths[b]`` points.
+    radii : (B,) ndarray
+        Tube radius of each path (metres).
+    sides : int
+        Facets around each tube.
+    lengths : (B,) array_like of int
+        Each path's own point count, ``2 <= lengths[b] <= K``.
+
+    Returns
+    -------
+    points, normals : (N, 3) ndarray
+        The tubes one after another, ``tube_point_count(lengths[b], sides)`` points each, each
+        laid out as in :func:`tube_points`.
+    """
+    P = np.asarray(paths, float)
+    B, K, _ = P.shape
+    rows, first, pts_index, nrm_index = _tube_layout(K, tuple(int(v) for v in lengths), sides)
+    t, n = _frames(P)
+    flat = P.reshape(-1, 3)
+    t, n, C = t.reshape(-1, 3)[rows], n.reshape(-1, 3)[rows], flat[rows]
+    theta = 2 * np.pi * np.arange(sides) / sides
+    ring = np.cos(theta)[None, :, None] * n[:, None] + np.sin(theta)[None, :, None] * _cross(t, n)[:, None]
+    r = np.asarray(radii, float)[rows // K].reshape(-1, 1, 1)
+    rim = (C[:, None] + r * ring).reshape(-1, 3)
+    n_own = len(rows) - B  # rows of the paths' own points; then each path's K-th
+    points = np.concatenate([rim, flat[rows[first]], C[n_own:]])[pts_index]
+    normals = np.concatenate([ring.reshape(-1, 3)[:n_own * sides], -t[first], t[n_own:]])[nrm_index]
+    return points, normals
+
+
+@functools.lru_cache(maxsize=16)
+def _tube_layout(K: int, lengths: tuple[int, ...], sides: int) -> tuple[np.ndarray, ...]:
+    """What :func:`padded_tube_points` computes for paths of these lengths, and where it goes.
+
+    Returns
+    -------
+    rows : (R,) int ndarray
+        The rows of the flattened ``(B * K, 3)`` paths that get a ring: each path's own points,
+        then each path's ``K``-th point (for its end cap, after the padding).
+    first : (B,) int ndarray
+        Where each path's first point is in ``rows``.
+    pts_index : (N,) int ndarray
+        For each output point, its row in the rings' points (``R * sides``, in the order of
+        ``rows``) followed by the start caps' centres and the end caps' (``B`` each).
+    nrm_index : (N,) int ndarray
+        For each output normal, its row in the rings' normals of the paths' own points,
+        followed by the start caps' normals and the end caps' (``B`` each).
+    """
+    B, S = len(lengths), sides
+    lens = np.asarray(lengths, int)
+    starts = np.arange(B) * K
+    own = np.concatenate([s + np.arange(k) for s, k in zip(starts, lens)])
+    first = np.r_[0, np.cumsum(lens)[:-1]]
+    n_own = len(own) * S
+    ring = np.arange(S)
+    pts, nrm = [], []
+    for b in range(B):
+        body = first[b] * S + np.arange(lens[b] * S)
+        pts.append(np.r_[body, first[b] * S + ring, n_own + B * S + b, n_own + b * S + ring, n_own + B * S + B + b])
+        nrm.append(np.r_[body, np.full(S + 1, n_own + b), np.full(S + 1, n_own + B + b)])
+    return np.r_[own, starts + K - 1], first, np.concatenate(pts), np.concatenate(nrm)
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``np.cross`` of ``(n, 3)`` arrays, the same operations without its axis handling."""
+    out = np.empty(np.broadcast_shapes(a.shape, b.shape))
+    a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
+    b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
+    np.multiply(a1, b2, out=out[..., 0])
+    out[..., 0] -= a2 * b1
+    np.multiply(a2, b0, out=out[..., 1])
+    out[..., 1] -= a0 * b2
+    np.multiply(a0, b1, out=out[..., 2])
+    out[..., 2] -= a1 * b0
+    return out
+
+
+def _frames(P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unit tangents and normals ``(B, k, 3)`` along paths ``(B, k, 3)``, parallel-transported."""
+    B, k, _ = P.shape
     u, seg_len = _unit(P[:, 1:] - P[:, :-1])  # (B, k-1, 3)
     # Zero-length segments (a path padded with its last point, say) take the direction of the
     # last segment before them that has a length (+y where none has).
@@ -88,13 +187,11 @@ def tube_points(paths: np.ndarray, radii: np.ndarray, sides: int) -> tuple[np.nd
         t[:, 1:-1] = np.where(n_mid[..., None] > 1e-6, mid, u[:, 1:])
     # Initial normal: perpendicular to t0 and to the axis least aligned with it.
     axis = np.eye(3)[np.argmin(np.abs(t[:, 0]), axis=1)]
-    n = np.empty_like(P)
-    n[:, 0] = _unit(np.cross(t[:, 0], axis))[0]
     # Each next normal: the previous one made perpendicular to the next tangent (a discrete
     # parallel transport; one small loop along the path, every bundle at once).
     tt = np.ascontiguousarray(t.transpose(1, 0, 2))  # (k, B, 3): rows of one step contiguous
     nn = np.empty_like(tt)
-    nn[0] = n[:, 0]
+    nn[0] = _unit(_cross(t[:, 0], axis))[0]
     for j in range(1, k):
         tj = tt[j]
         cand = nn[j - 1] - np.einsum("bi,bi->b", nn[j - 1], tj)[:, None] * tj
@@ -103,24 +200,10 @@ def tube_points(paths: np.ndarray, radii: np.ndarray, sides: int) -> tuple[np.nd
         if bad.any():  # the tangent turned onto the previous normal: start afresh
             ln = np.where(bad, 1.0, ln)
             alt = np.eye(3)[np.argmin(np.abs(tj[bad]), axis=1)]
-            cand[bad] = _unit(np.cross(tj[bad], alt))[0]
+            cand[bad] = _unit(_cross(tj[bad], alt))[0]
         cand /= ln[:, None]
         nn[j] = cand
-    n = nn.transpose(1, 0, 2)
-    b = np.cross(t, n)
-    theta = 2 * np.pi * np.arange(sides) / sides
-    ring = np.cos(theta)[None, None, :, None] * n[:, :, None] + np.sin(theta)[None, None, :, None] * b[:, :, None]
-    r = np.asarray(radii, float).reshape(B, 1, 1, 1)
-    body = (P[:, :, None] + r * ring).reshape(B, k * sides, 3)
-    body_n = ring.reshape(B, k * sides, 3)
-    cap_pts, cap_nrm = [], []
-    for end, sign in ((0, -1.0), (k - 1, 1.0)):
-        pts = np.concatenate([body[:, end * sides:(end + 1) * sides], P[:, end][:, None]], axis=1)
-        cap_pts.append(pts)
-        cap_nrm.append(np.repeat(sign * t[:, end][:, None], sides + 1, axis=1))
-    points = np.concatenate([body] + cap_pts, axis=1)
-    normals = np.concatenate([body_n] + cap_nrm, axis=1)
-    return points, normals
+    return t, nn.transpose(1, 0, 2)
 
 
 def fit_camera(points: np.ndarray, direction, view_up, *, view_angle: float, aspect: float,

@@ -340,7 +340,9 @@ class MuscleLabels:
         anew when the counts change: a frame naming as many muscles as the last one only
         rewrites the numbers)."""
         key = (n_points, tuple(blocks), n_runs)
-        j = self._polys.index(poly)
+        # by identity: ``list.index`` would compare with VTK's ``__eq__``, which for a data
+        # object compares its arrays (a tenth of a millisecond each, three times a frame)
+        j = next(j for j, p in enumerate(self._polys) if p is poly)
         buf = self._bufs.get(j)
         if buf is None or buf.key != key:
             buf = self._bufs[j] = _Buffers(poly, n_points, blocks, n_runs)

@@ -23,7 +23,7 @@ from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
 from . import colors
-from .geometry import tube_faces, tube_point_count, tube_points
+from .geometry import padded_tube_points, tube_faces, tube_point_count, tube_points
 from .polydata import cells as vtk_cells
 from .style import RenderStyle
 
@@ -103,6 +103,7 @@ class MuscleLayer:
             self._by_muscle.setdefault((key[0], key[1]), []).append(key)
         self._base_radius: dict[BundleKey, float] = {}
         self._gather: tuple | None = None
+        self._points_of: tuple = (None, [])
         self.visible_muscles: dict[str, bool] = {m.id: True for m in model.muscles + list(getattr(model, "trunk_muscles", []))}
         self.visible_sides = {"r": True, "l": True}
         self.show_all = True
@@ -272,7 +273,8 @@ class MuscleLayer:
 
         Paths of different lengths are padded by repeating their last point: a zero-length
         segment keeps the previous direction and frame, so the rings along the real path, and
-        the end cap, are exactly those :func:`~hipviz.render.geometry.tube_points` gives the path alone.
+        the end cap, are those :func:`~hipviz.render.geometry.tube_points` gives the path alone
+        (:func:`~hipviz.render.geometry.padded_tube_points` leaves the padding's rings out).
         """
         self._layout()
         keys = [key for key in self._paths if key in self.bundles and self.bundles[key].pts is not None]
@@ -280,18 +282,15 @@ class MuscleLayer:
         if keys and tubes:
             sides = self.style.tube_sides
             radii = np.array([self.radius(key) for key in keys])
-            src, dst, pad = self._gather_index(keys, sides)
+            dst, pad, lens = self._gather_index(keys, sides)
             # every path padded with its last point (see above): one gather from all of them
             P = np.concatenate([self._paths[k] for k in keys])[pad]
-            pts, nrm = tube_points(P, radii, sides)
-            self._all_pts[dst] = pts.reshape(-1, 3)[src]
-            self._all_nrm[dst] = nrm.reshape(-1, 3)[src]
-            for key in keys:
-                self.bundles[key].poly.GetPoints().Modified()
+            self._all_pts[dst], self._all_nrm[dst] = padded_tube_points(P, radii, sides, lens)
         elif keys:
             for key in keys:
                 self.bundles[key].pts[:] = self._paths[key]
-                self.bundles[key].poly.GetPoints().Modified()
+        for points in self._bundle_points(keys):
+            points.Modified()
         if self._cells_dirty:
             self._rebuild_cells()
         self.poly.GetPoints().Modified()
@@ -299,26 +298,29 @@ class MuscleLayer:
             self.poly.GetPointData().GetNormals().Modified()
         self._rebuild_halo()
 
-    def _gather_index(self, keys, sides: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Where each bundle's tube points sit in :func:`tube_points`' padded output (``src``,
-        flat indices) and in the shared arrays (``dst``), for these keys in this order; and
-        ``pad`` ``(B, K)``, the row of the keys' concatenated paths for each padded path point."""
+    def _bundle_points(self, keys) -> list:
+        """The ``vtkPoints`` of these bundles' own meshes (kept while the layout stays: asking
+        each mesh for them costs a wrapper object per bundle per frame)."""
+        pkey = (self._layout_key, tuple(keys))
+        if self._points_of[0] != pkey:
+            self._points_of = (pkey, [self.bundles[key].poly.GetPoints() for key in keys])
+        return self._points_of[1]
+
+    def _gather_index(self, keys, sides: int) -> tuple[np.ndarray | slice, np.ndarray, np.ndarray]:
+        """Where the keys' tubes, one after another in this order, go in the shared arrays
+        (``dst``: a slice when they follow each other there), ``pad`` ``(B, K)``, the row of the
+        keys' concatenated paths for each padded path point, and the paths' point counts."""
         gkey = (self._layout_key, tuple(keys), tuple(len(self._paths[k]) for k in keys))
         if self._gather is None or self._gather[0] != gkey:
             lens = np.array([len(self._paths[k]) for k in keys])
             K = int(lens.max())
-            per = tube_point_count(K, sides)
-            body, cap = K * sides, 2 * (sides + 1)
-            src, dst = [], []
-            for j, key in enumerate(keys):
-                b = self.bundles[key]
-                n = b.k * sides
-                local = np.r_[np.arange(n), body + np.arange(cap)]
-                src.append(j * per + local)
-                dst.append(b.start + np.arange(n + cap))
+            dst = np.concatenate([self.bundles[key].start + np.arange(tube_point_count(self.bundles[key].k, sides))
+                                  for key in keys])
+            if np.array_equal(dst, np.arange(dst[0], dst[0] + len(dst))):
+                dst = slice(int(dst[0]), int(dst[0]) + len(dst))
             first = np.r_[0, np.cumsum(lens)[:-1]]
             pad = first[:, None] + np.minimum(np.arange(K)[None, :], lens[:, None] - 1)
-            self._gather = (gkey, np.concatenate(src), np.concatenate(dst), pad)
+            self._gather = (gkey, dst, pad, lens)
         return self._gather[1], self._gather[2], self._gather[3]
 
     def _rebuild_halo(self) -> None:
