@@ -237,3 +237,24 @@ def test_a_muscle_outside_the_picture_is_not_named(scene, model):
         assert ((xy[:, 0] >= 0) & (xy[:, 0] <= w) & (xy[:, 1] >= 0) & (xy[:, 1] <= h)).all()
     finally:
         cam.Zoom(0.25)
+
+
+def test_lit_bundles_and_path_middles_follow_the_rules():
+    """The pure naming rules (numpy only): which bundles count as working, and the point half
+    way along each path, padded or not."""
+    from hipviz.render import naming
+
+    order = {"r": [("a", "1"), ("a", "2"), ("b", "1"), ("c", "1")], "l": [("a", "1"), ("b", "1")]}
+    activation = {"r": (np.array([0.5, 0.01, 0.3], np.float32), np.array(["agonist", "agonist", "inactive"])),
+                  "l": (np.array([0.04, 0.2]), None)}
+    lit = naming.lit_bundles(activation, order, 0.05)
+    assert lit == {("r", "a", "1"): float(np.float32(0.5)), ("l", "b", "1"): 0.2}
+    assert all(type(v) is float for v in lit.values())
+    assert naming.lit_bundles(activation, order, -1.0, lambda key: key[0] == "l") == {("l", "a", "1"): 0.04,
+                                                                                     ("l", "b", "1"): 0.2}
+    assert naming.lit_bundles(None, order, 0.0) == {}
+    paths = [np.array([[0, 0, 0], [1, 0, 0], [1, 2, 0]], float), np.array([[0, 0, 0], [0, 0, 4]], float),
+             np.zeros((5, 3))]
+    mids = naming.path_middles(paths)
+    np.testing.assert_array_equal(mids, [naming.path_middle(p) for p in paths])
+    np.testing.assert_allclose(mids[:2], [[1, 0.5, 0], [0, 0, 2]])

@@ -112,8 +112,17 @@ class MuscleLayer:
         self.activation_mode = False
         self._paths: dict[BundleKey, np.ndarray] = {}
         self._colors: dict[BundleKey, tuple] = {}
-        self._actor_rgb: dict[BundleKey, tuple] = {}
         self._scale: dict[BundleKey, float] = {}
+        #: every bundle's colour now, in the order of :attr:`bundles` (the drawn one; ``_colors``
+        #: the same by key), and the colour its own actor was last given
+        self._rgb_now = np.full((len(self.bundles), 3), 0.5)
+        self._actor_rgb = np.full((len(self.bundles), 3), np.nan)
+        index = {key: j for j, key in enumerate(self.bundles)}
+        #: per side, the rows of :attr:`order`'s bundles in :attr:`bundles`
+        self._order_rows = {side: np.array([index[(side, mid, bn)] for mid, bn in keys], int)
+                            for side, keys in self.order.items()}
+        self._group_rgb: tuple[str, np.ndarray] | None = None
+        self._laid: tuple | None = None
         # the one drawn mesh: every bundle's points, normals and colours in shared arrays
         self.poly = vtkPolyData()
         self.mapper = vtkPolyDataMapper()
@@ -380,57 +389,72 @@ class MuscleLayer:
         end of the ramp; without roles, bundles below ``threshold`` are drawn inactive.
         """
         st = self.style
-        self._colors.clear()
-        self._scale.clear()
         self.activation_mode = activation is not None
-        for key, b in self.bundles.items():
-            self._colors[key] = colors.group_color(b.group, st.palette)
+        C = self._group_colors().copy()
+        S = np.ones(len(self.bundles))  # radius factors
         if activation is not None:
-            for key in self.bundles:
-                if key[0] not in activation:  # a side without activations: grey, thin
-                    self._colors[key] = colors.INACTIVE_GREY
-                    self._scale[key] = st.inactive_scale
+            for side, rows in self._order_rows.items():
+                if side not in activation:  # a side without activations: grey, thin
+                    C[rows] = colors.INACTIVE_GREY
+                    S[rows] = st.inactive_scale
             for side, (act, role) in activation.items():
-                rgb = colors.muscle_colors(act, role, scale=scale, threshold=threshold).tolist()
-                off = colors.muscle_inactive(act, role, threshold=threshold).tolist()
-                for (mid, bname), c, o in zip(self.order[side], rgb, off):
-                    key = (side, mid, bname)
-                    self._colors[key] = tuple(c)
-                    if o:
-                        self._scale[key] = st.inactive_scale
+                rgb = colors.muscle_colors(act, role, scale=scale, threshold=threshold)
+                off = colors.muscle_inactive(act, role, threshold=threshold)
+                rows = self._order_rows[side][:len(rgb)]
+                C[rows] = rgb[:len(rows)]
+                S[rows[off[:len(rows)]]] = st.inactive_scale
         if self.highlighted:
-            for key in self.bundles:
-                if (key[0], key[1]) in self.highlighted:
-                    self._scale[key] = self._scale.get(key, 1.0) * st.highlight_scale
-                else:
-                    self._colors[key] = colors.mix(self._colors[key], st.background_rgb, 0.55)
-        for key, b in self.bundles.items():
-            c = self._colors[key]
-            if self._actor_rgb.get(key) != c:  # the bundle actors' own colour (picking, tests)
-                self._actor_rgb[key] = c
-                b.actor.GetProperty().SetColor(*c)
+            hl = self._highlighted_rows()
+            S[hl] *= st.highlight_scale
+            C[~hl] = (1.0 - 0.55) * C[~hl] + 0.55 * np.asarray(st.background_rgb, float)  # colors.mix
+        self._rgb_now = C
+        keys = list(self.bundles)
+        self._colors = dict(zip(keys, map(tuple, C.tolist())))
+        self._scale = dict(zip(keys, S.tolist()))
+        for j in np.nonzero((C != self._actor_rgb).any(axis=1))[0]:  # the bundle actors' own colour
+            self._actor_rgb[j] = C[j]  # (picking, tests)
+            self.bundles[keys[j]].actor.GetProperty().SetColor(*C[j].tolist())
         self._write_colors()
         halo = (0.05, 0.05, 0.05) if st.background == "white" else (1.0, 1.0, 1.0)
         self.halo_actor.GetProperty().SetColor(*halo)
 
+    def _group_colors(self) -> np.ndarray:
+        """Every bundle's group colour in the style's palette, ``(n_bundles, 3)`` (kept per palette)."""
+        palette = self.style.palette
+        if self._group_rgb is None or self._group_rgb[0] != palette:
+            rgb = np.array([colors.group_color(b.group, palette) for b in self.bundles.values()], float)
+            self._group_rgb = (palette, rgb.reshape(-1, 3))
+        return self._group_rgb[1]
+
+    def _highlighted_rows(self) -> np.ndarray:
+        """Which bundles (in the order of :attr:`bundles`) belong to a highlighted muscle, bool."""
+        return np.array([(key[0], key[1]) in self.highlighted for key in self.bundles], bool)
+
     def _write_colors(self) -> None:
-        contrast = np.asarray(self.style.text_rgb)
-        laid = [(key, b) for key, b in self.bundles.items() if b.pts is not None]
-        if laid:
-            C = np.array([self._colors.get(key, (0.5, 0.5, 0.5)) for key, _ in laid], float)
-            counts = [len(b.pts) for _, b in laid]  # the bundles' ranges follow each other in order
-            start = laid[0][1].start
-            end = start + sum(counts)
+        """The drawn mesh's point colours (and its x-ray copy's) from the bundles' colours now."""
+        laid, counts, start, end = self._laid_out()
+        if len(laid):
+            C = self._rgb_now[laid]
             self._rgb[start:end] = np.repeat(np.clip(C * 255 + 0.5, 0, 255), counts, axis=0)
-            hl = np.array([(key[0], key[1]) in self.highlighted for key, _ in laid])
+            hl = self._highlighted_rows()[laid]
             if hl.any():  # the x-ray copy of the highlighted ones: darker (lighter on dark)
-                G = np.clip((0.5 * C + 0.5 * contrast) * 255 + 0.5, 0, 255)
+                G = np.clip((0.5 * C + 0.5 * np.asarray(self.style.text_rgb)) * 255 + 0.5, 0, 255)
                 rows = np.repeat(hl, counts)
                 self._ghost_rgb[start:end][rows] = np.repeat(G, counts, axis=0)[rows]
         for poly in (self.poly, self.ghost_poly):
             scalars = poly.GetPointData().GetScalars()
             if scalars is not None:
                 scalars.Modified()
+
+    def _laid_out(self) -> tuple[np.ndarray, list[int], int, int]:
+        """The bundles with a range of the shared arrays (rows of :attr:`bundles`), their point
+        counts, and where their ranges (which follow each other in order) begin and end."""
+        if self._laid is None or self._laid[0] != self._layout_key:
+            laid = [(j, b) for j, b in enumerate(self.bundles.values()) if b.pts is not None]
+            counts = [len(b.pts) for _, b in laid]
+            start = laid[0][1].start if laid else 0
+            self._laid = (self._layout_key, np.array([j for j, _ in laid], int), counts, start, start + sum(counts))
+        return self._laid[1:]
 
     def color(self, key: BundleKey) -> tuple[float, float, float]:
         """The colour a bundle is drawn in now (RGB 0..1)."""

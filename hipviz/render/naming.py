@@ -26,13 +26,13 @@ def lit_bundles(activation, order, threshold: float, shown=None) -> dict[tuple[s
     """
     out = {}
     for side, (vals, roles) in (activation or {}).items():
-        for j, (mid, bn) in enumerate(order[side][:len(vals)]):
-            key = (side, mid, bn)
-            v = float(vals[j])
-            off = (str(roles[j]) == "inactive") if roles is not None else v < threshold
-            if off or v < threshold or (shown is not None and not shown(key)):
-                continue
-            out[key] = v
+        keys = order[side][:len(vals)]
+        v = np.asarray(vals, float)[:len(keys)]
+        off = (np.asarray(roles).astype(str)[:len(keys)] == "inactive") if roles is not None else v < threshold
+        for j in np.nonzero(~(off | (v < threshold)))[0].tolist():
+            key = (side, *keys[j])
+            if shown is None or shown(key):
+                out[key] = float(v[j])
     return out
 
 
@@ -71,16 +71,15 @@ def path_middles(paths) -> np.ndarray:
     """:func:`path_middle` of several polylines at once, ``(n, 3)``."""
     if not len(paths):
         return np.zeros((0, 3))
-    K = max(len(p) for p in paths)
-    P = np.empty((len(paths), K, 3))
-    for j, p in enumerate(paths):  # padded with the last point: zero-length segments
-        P[j, :len(p)] = p
-        P[j, len(p):] = p[-1]
+    lens = np.array([len(p) for p in paths])
+    K = int(lens.max())
+    first = np.r_[0, np.cumsum(lens)[:-1]]
+    # padded with the last point: zero-length segments
+    P = np.concatenate(paths).astype(float, copy=False)[first[:, None] + np.minimum(np.arange(K), lens[:, None] - 1)]
     d = np.diff(P, axis=1)
     seg = np.sqrt(np.einsum("bkc,bkc->bk", d, d))
     s = np.concatenate([np.zeros((len(P), 1)), np.cumsum(seg, axis=1)], axis=1)
     t = 0.5 * s[:, -1]
-    lens = np.array([len(p) for p in paths])
     # the segment j holding the half-way point, as path_middle finds it (first s >= t, less one)
     j = np.clip((s < t[:, None]).sum(1) - 1, 0, np.maximum(lens - 2, 0))
     r = np.arange(len(P))
