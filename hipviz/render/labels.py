@@ -94,8 +94,7 @@ def project(renderer, points, scale: float = 1.0) -> np.ndarray:
         return np.zeros((0, 3))
     w, h = renderer.GetSize()
     cam = renderer.GetActiveCamera()
-    M = cam.GetCompositeProjectionTransformMatrix(w / max(h, 1), -1, 1)
-    M = np.array([[M.GetElement(i, j) for j in range(4)] for i in range(4)])
+    M = np.array(cam.GetCompositeProjectionTransformMatrix(w / max(h, 1), -1, 1).GetData()).reshape(4, 4)
     hp = np.c_[P, np.ones(len(P))] @ M.T
     ndc = hp[:, :3] / np.where(np.abs(hp[:, 3:]) > 1e-12, hp[:, 3:], 1e-12)
     x0, y0 = renderer.GetOrigin()
@@ -262,17 +261,19 @@ class MuscleLabels:
         """
         self._legend_box = legend
         s = float(pixel_scale)
-        items = []
+        items, kept = [], []
         if self.visible and self.items:
             w, h = (v / s for v in self.renderer.GetSize())
             legend = self._legend_box
             pts = project(self.renderer, [a for _, a, _ in self.items], s)
-            for item, (x, y, z) in zip(self.items, pts):
+            for j, (item, (x, y, z)) in enumerate(zip(self.items, pts.tolist())):
                 inside = 0 <= x <= w and 0 <= y <= h and 0 <= z <= 1
                 under_legend = legend is not None and legend[0] <= x <= legend[2] and legend[1] <= y <= legend[3]
                 if inside and not under_legend:
                     items.append(item)
-            items = items[:self.count] if self.count is not None else items
+                    kept.append(j)
+            if self.count is not None:
+                items, kept = items[:self.count], kept[:self.count]
         self.placed = items
         n = len(items)
         for j in range(n, len(self._texts)):
@@ -296,7 +297,7 @@ class MuscleLabels:
             tw, th = self._size(actor, text, font_px)
             sizes.append((tw + sw + 3 * pad, max(th, sw) + 2 * pad))
         sizes = np.array(sizes, float)
-        anchors = project(self.renderer, [a for _, a, _ in items], s)
+        anchors = pts[kept]  # the named ones' screen points
         boxes, sides = place_labels(anchors[:, :2], sizes, body, area, gap=max(4.0, 0.35 * font_px),
                                     right_area=right_area)
         shown = [j for j, side in enumerate(sides) if side != "hidden"]

@@ -354,11 +354,16 @@ class MuscleLayer:
             self.halo_poly.Initialize()
             self.halo_poly.SetPoints(_points(self._halo_pts))
             self.halo_poly.SetPolys(vtk_cells(np.concatenate(cells)))
-        start = 0
-        for k in keys:
-            pts, _ = tube_points(self._paths[k][None], np.array([self.radius(k) * HALO_SCALE]), sides)
-            self._halo_pts[start:start + pts.shape[1]] = pts[0]
-            start += pts.shape[1]
+        # one tube_points call per path length (no padding: each tube is that of its path alone)
+        starts = np.r_[0, np.cumsum([tube_point_count(len(self._paths[k]), sides) for k in keys])]
+        by_length: dict[int, list[int]] = {}
+        for j, k in enumerate(keys):
+            by_length.setdefault(len(self._paths[k]), []).append(j)
+        for js in by_length.values():
+            P = np.stack([self._paths[keys[j]] for j in js])
+            pts, _ = tube_points(P, np.array([self.radius(keys[j]) * HALO_SCALE for j in js]), sides)
+            for j, p in zip(js, pts):
+                self._halo_pts[starts[j]:starts[j + 1]] = p
         self.halo_poly.GetPoints().Modified()
         self.halo_actor.SetVisibility(True)
 
