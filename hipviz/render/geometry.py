@@ -49,7 +49,8 @@ def tube_faces(k: int, sides: int) -> np.ndarray:
 
 
 def _unit(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    n = np.linalg.norm(v, axis=-1, keepdims=True)
+    """Unit vectors along the last axis (zero vectors stay zero), and the lengths."""
+    n = np.sqrt(np.add.reduce(v * v, axis=-1, keepdims=True))  # np.linalg.norm, without its checks
     return v / np.where(n > 1e-12, n, 1.0), n[..., 0]
 
 
@@ -106,17 +107,19 @@ def padded_tube_points(paths: np.ndarray, radii: np.ndarray, sides: int,
     """
     P = np.asarray(paths, float)
     B, K, _ = P.shape
-    rows, first, pts_index, nrm_index = _tube_layout(K, tuple(int(v) for v in lengths), sides)
+    rows, first, pts_index, nrm_index = _tube_layout(K, tuple(map(int, lengths)), sides)
     t, n = _frames(P)
     flat = P.reshape(-1, 3)
-    t, n, C = t.reshape(-1, 3)[rows], n.reshape(-1, 3)[rows], flat[rows]
+    t, n, C = (np.take(a.reshape(-1, 3), rows, axis=0) for a in (t, n, P))
     theta = 2 * np.pi * np.arange(sides) / sides
-    ring = np.cos(theta)[None, :, None] * n[:, None] + np.sin(theta)[None, :, None] * _cross(t, n)[:, None]
-    r = np.asarray(radii, float)[rows // K].reshape(-1, 1, 1)
-    rim = (C[:, None] + r * ring).reshape(-1, 3)
+    cos, sin = np.cos(theta)[:, None, None], np.sin(theta)[:, None, None]
+    # (sides, R, 3): each side's ring points in one contiguous block, the fast order for numpy
+    ring = cos * n[None] + sin * _cross(t, n)[None]
+    r = np.repeat(np.take(np.asarray(radii, float), rows // K), 3).reshape(-1, 3)
+    rim = C[None] + r[None] * ring
     n_own = len(rows) - B  # rows of the paths' own points; then each path's K-th
-    points = np.concatenate([rim, flat[rows[first]], C[n_own:]])[pts_index]
-    normals = np.concatenate([ring.reshape(-1, 3)[:n_own * sides], -t[first], t[n_own:]])[nrm_index]
+    points = np.take(np.concatenate([rim.reshape(-1, 3), flat[rows[first]], C[n_own:]]), pts_index, axis=0)
+    normals = np.take(np.concatenate([ring.reshape(-1, 3), -t[first], t[n_own:]]), nrm_index, axis=0)
     return points, normals
 
 
@@ -132,10 +135,11 @@ def _tube_layout(K: int, lengths: tuple[int, ...], sides: int) -> tuple[np.ndarr
     first : (B,) int ndarray
         Where each path's first point is in ``rows``.
     pts_index : (N,) int ndarray
-        For each output point, its row in the rings' points (``R * sides``, in the order of
-        ``rows``) followed by the start caps' centres and the end caps' (``B`` each).
+        For each output point, its row in the rings' points (``sides`` blocks of ``R``: ring
+        point ``s`` at row ``i`` of ``rows`` is row ``s * R + i``) followed by the start caps'
+        centres and the end caps' (``B`` each).
     nrm_index : (N,) int ndarray
-        For each output normal, its row in the rings' normals of the paths' own points,
+        For each output normal, its row in the rings' normals (laid out as their points),
         followed by the start caps' normals and the end caps' (``B`` each).
     """
     B, S = len(lengths), sides
@@ -143,13 +147,14 @@ def _tube_layout(K: int, lengths: tuple[int, ...], sides: int) -> tuple[np.ndarr
     starts = np.arange(B) * K
     own = np.concatenate([s + np.arange(k) for s, k in zip(starts, lens)])
     first = np.r_[0, np.cumsum(lens)[:-1]]
-    n_own = len(own) * S
-    ring = np.arange(S)
+    R = len(own) + B
+    around = np.arange(S) * R  # ring point s of row i: s * R + i
     pts, nrm = [], []
     for b in range(B):
-        body = first[b] * S + np.arange(lens[b] * S)
-        pts.append(np.r_[body, first[b] * S + ring, n_own + B * S + b, n_own + b * S + ring, n_own + B * S + B + b])
-        nrm.append(np.r_[body, np.full(S + 1, n_own + b), np.full(S + 1, n_own + B + b)])
+        body = (first[b] + np.arange(lens[b]))[:, None] + around[None, :]  # (k, S): rings in turn
+        end = len(own) + b
+        pts.append(np.r_[body.ravel(), first[b] + around, S * R + b, end + around, S * R + B + b])
+        nrm.append(np.r_[body.ravel(), np.full(S + 1, S * R + b), np.full(S + 1, S * R + B + b)])
     return np.r_[own, starts + K - 1], first, np.concatenate(pts), np.concatenate(nrm)
 
 
@@ -178,7 +183,7 @@ def _frames(P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         steps = np.arange(k - 1)
         last_good = np.maximum.accumulate(np.where(bad, -1, steps), axis=1)
         none = last_good < 0
-        u = np.take_along_axis(u, np.maximum(last_good, 0)[..., None], axis=1)
+        u = np.take(u.reshape(-1, 3), (np.arange(B) * (k - 1))[:, None] + np.maximum(last_good, 0), axis=0)
         u[none] = (0.0, 1.0, 0.0)
     t = np.empty_like(P)
     t[:, 0], t[:, -1] = u[:, 0], u[:, -1]
@@ -192,17 +197,17 @@ def _frames(P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     tt = np.ascontiguousarray(t.transpose(1, 0, 2))  # (k, B, 3): rows of one step contiguous
     nn = np.empty_like(tt)
     nn[0] = _unit(_cross(t[:, 0], axis))[0]
-    for j in range(1, k):
-        tj = tt[j]
-        cand = nn[j - 1] - np.einsum("bi,bi->b", nn[j - 1], tj)[:, None] * tj
+    steps = list(nn)  # views: the loop is all numpy calls on (B, 3) rows, few and in place
+    for tj, prev, cand in zip(tt[1:], steps, steps[1:]):
+        np.multiply(np.einsum("bi,bi->b", prev, tj)[:, None], tj, out=cand)
+        np.subtract(prev, cand, out=cand)
         ln = np.sqrt(np.einsum("bi,bi->b", cand, cand))
-        bad = ln < 1e-6
-        if bad.any():  # the tangent turned onto the previous normal: start afresh
+        if not ln.min() >= 1e-6:  # the tangent turned onto the previous normal: start afresh
+            bad = ln < 1e-6
             ln = np.where(bad, 1.0, ln)
             alt = np.eye(3)[np.argmin(np.abs(tj[bad]), axis=1)]
             cand[bad] = _unit(_cross(tj[bad], alt))[0]
         cand /= ln[:, None]
-        nn[j] = cand
     return t, nn.transpose(1, 0, 2)
 
 
