@@ -24,7 +24,7 @@ import numpy as np
 __all__ = [
     "OKABE_ITO", "GROUP_COLORS", "GROUP_LABELS", "PALETTES", "INACTIVE_GREY", "BONE_IVORY",
     "WARNING_COLOR", "hex_to_rgb", "activation_colors", "antagonist_colors", "muscle_colors",
-    "group_color", "activation_ramp", "mix", "muscle_inactive",
+    "group_color", "activation_ramp", "mix", "mix_rows", "muscle_inactive",
 ]
 
 
@@ -78,8 +78,12 @@ _ANTAG_STOPS = np.array([hex_to_rgb("#8CCBF0"), OKABE_ITO["blue"], hex_to_rgb("#
 
 def mix(a, b, t: float) -> tuple[float, float, float]:
     """Linear blend ``(1 - t) * a + t * b`` of two RGB colours."""
-    out = (1.0 - t) * np.asarray(a, float) + t * np.asarray(b, float)
-    return tuple(float(v) for v in out)  # type: ignore[return-value]
+    return tuple(float(v) for v in mix_rows(a, b, t))  # type: ignore[return-value]
+
+
+def mix_rows(a, b, t: float) -> np.ndarray:
+    """:func:`mix` of many colours at once: ``a`` ``(..., 3)`` towards ``b`` (broadcast)."""
+    return (1.0 - t) * np.asarray(a, float) + t * np.asarray(b, float)
 
 
 def _palette(name: str) -> dict[str, tuple[float, float, float]]:

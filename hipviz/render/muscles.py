@@ -27,12 +27,14 @@ from .geometry import padded_tube_points, tube_faces, tube_point_count, tube_poi
 from .polydata import cells as vtk_cells
 from .style import RenderStyle
 
-__all__ = ["MuscleLayer", "BundleKey", "HALO_SCALE"]
+__all__ = ["MuscleLayer", "BundleKey", "HALO_SCALE", "FADE"]
 
 BundleKey = tuple[str, str, str]  # (side "r"/"l", muscle_id, bundle_name)
 
 #: Halo tube radius / highlighted tube radius.
 HALO_SCALE = 1.45
+#: How far the muscles not highlighted are faded towards the background (0..1).
+FADE = 0.55
 
 
 def _points(arr: np.ndarray) -> vtkPoints:
@@ -411,7 +413,7 @@ class MuscleLayer:
         if self.highlighted:
             hl = self._highlighted_rows()
             S[hl] *= st.highlight_scale
-            C[~hl] = (1.0 - 0.55) * C[~hl] + 0.55 * np.asarray(st.background_rgb, float)  # colors.mix
+            C[~hl] = colors.mix_rows(C[~hl], st.background_rgb, FADE)
         self._rgb_now = C
         keys = list(self.bundles)
         self._colors = dict(zip(keys, map(tuple, C.tolist())))
