@@ -80,3 +80,20 @@ def test_padded_tubes_are_the_padded_paths_tubes_less_the_padding_rings():
     assert len(pts) == sum(tube_point_count(k, SIDES) for k in lens)
     np.testing.assert_array_equal(pts, full_p.reshape(-1, 3)[keep])
     np.testing.assert_array_equal(nrm, full_n.reshape(-1, 3)[keep])
+
+
+def test_padded_tubes_alone_are_each_path_alone():
+    """``alone=True`` (the halo's tubes, drawn in one call): each tube is exactly that of its
+    path alone, the end framed by its own last segment, whatever the padding after it."""
+    from hipviz.render.geometry import padded_tube_points
+
+    lens = np.array([9, 2, 14, 5])
+    K = int(lens.max())
+    paths = [_bent_path(k) * (1 + 0.1 * j) for j, k in enumerate(lens)]
+    paths[3][-1] = paths[3][-2]  # a path ending in a zero-length segment
+    P = np.stack([np.concatenate([p, np.repeat(p[-1:], K - len(p), axis=0)]) for p in paths])
+    radii = np.array([0.003, 0.004, 0.005, 0.006])
+    pts, nrm = padded_tube_points(P, radii, SIDES, lens, alone=True)
+    alone = [tube_points(p[None], radii[j:j + 1], SIDES) for j, p in enumerate(paths)]
+    np.testing.assert_array_equal(pts, np.concatenate([a[0][0] for a in alone]))
+    np.testing.assert_array_equal(nrm, np.concatenate([a[1][0] for a in alone]))

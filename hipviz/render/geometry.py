@@ -79,14 +79,16 @@ def tube_points(paths: np.ndarray, radii: np.ndarray, sides: int) -> tuple[np.nd
 
 
 def padded_tube_points(paths: np.ndarray, radii: np.ndarray, sides: int,
-                       lengths) -> tuple[np.ndarray, np.ndarray]:
+                       lengths, *, alone: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """:func:`tube_points` of paths padded to one point count, less the padding's rings.
 
     Each path is framed along all ``K`` points as :func:`tube_points` frames it (the padding,
     its last point repeated, keeps the last direction and frame), but rings are made only at
     its first ``lengths[b]`` points and, for the end cap, at the ``K``-th: the values are those
     of :func:`tube_points` for the padded paths, without the padding's rings (for the muscle
-    bundles, padded to the longest, fewer than half the rings).
+    bundles, padded to the longest, fewer than half the rings). With ``alone``, they are those
+    of :func:`tube_points` for each path alone (which differ in the last digits at the last
+    ring and the end cap: there a path alone takes its last segment's direction).
 
     Parameters
     ----------
@@ -98,6 +100,8 @@ def padded_tube_points(paths: np.ndarray, radii: np.ndarray, sides: int,
         Facets around each tube.
     lengths : (B,) array_like of int
         Each path's own point count, ``2 <= lengths[b] <= K``.
+    alone : bool, default: False
+        Frame each path's end as that of the path alone, not of the padded one.
 
     Returns
     -------
@@ -107,8 +111,9 @@ def padded_tube_points(paths: np.ndarray, radii: np.ndarray, sides: int,
     """
     P = np.asarray(paths, float)
     B, K, _ = P.shape
-    rows, first, pts_index, nrm_index = _tube_layout(K, tuple(map(int, lengths)), sides)
-    t, n = _frames(P)
+    lengths = tuple(map(int, lengths))
+    rows, first, pts_index, nrm_index = _tube_layout(K, lengths, sides, alone)
+    t, n = _frames(P, np.asarray(lengths) - 1 if alone else None)
     flat = P.reshape(-1, 3)
     t, n, C = (np.take(a.reshape(-1, 3), rows, axis=0) for a in (t, n, P))
     theta = 2 * np.pi * np.arange(sides) / sides
@@ -117,21 +122,22 @@ def padded_tube_points(paths: np.ndarray, radii: np.ndarray, sides: int,
     ring = cos * n[None] + sin * _cross(t, n)[None]
     r = np.repeat(np.take(np.asarray(radii, float), rows // K), 3).reshape(-1, 3)
     rim = C[None] + r[None] * ring
-    n_own = len(rows) - B  # rows of the paths' own points; then each path's K-th
+    n_own = len(rows) - B  # rows of the paths' own points; then each path's end
     points = np.take(np.concatenate([rim.reshape(-1, 3), flat[rows[first]], C[n_own:]]), pts_index, axis=0)
     normals = np.take(np.concatenate([ring.reshape(-1, 3), -t[first], t[n_own:]]), nrm_index, axis=0)
     return points, normals
 
 
 @functools.lru_cache(maxsize=16)
-def _tube_layout(K: int, lengths: tuple[int, ...], sides: int) -> tuple[np.ndarray, ...]:
+def _tube_layout(K: int, lengths: tuple[int, ...], sides: int, alone: bool = False) -> tuple[np.ndarray, ...]:
     """What :func:`padded_tube_points` computes for paths of these lengths, and where it goes.
 
     Returns
     -------
     rows : (R,) int ndarray
         The rows of the flattened ``(B * K, 3)`` paths that get a ring: each path's own points,
-        then each path's ``K``-th point (for its end cap, after the padding).
+        then each path's end for its end cap: its ``K``-th point (after the padding) or, with
+        ``alone``, its last own point.
     first : (B,) int ndarray
         Where each path's first point is in ``rows``.
     pts_index : (N,) int ndarray
@@ -155,7 +161,8 @@ def _tube_layout(K: int, lengths: tuple[int, ...], sides: int) -> tuple[np.ndarr
         end = len(own) + b
         pts.append(np.r_[body.ravel(), first[b] + around, S * R + b, end + around, S * R + B + b])
         nrm.append(np.r_[body.ravel(), np.full(S + 1, S * R + b), np.full(S + 1, S * R + B + b)])
-    return np.r_[own, starts + K - 1], first, np.concatenate(pts), np.concatenate(nrm)
+    ends = starts + (lens - 1 if alone else K - 1)
+    return np.r_[own, ends], first, np.concatenate(pts), np.concatenate(nrm)
 
 
 def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -172,8 +179,12 @@ def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def _frames(P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Unit tangents and normals ``(B, k, 3)`` along paths ``(B, k, 3)``, parallel-transported."""
+def _frames(P: np.ndarray, last: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Unit tangents and normals ``(B, k, 3)`` along paths ``(B, k, 3)``, parallel-transported.
+
+    ``last`` ``(B,)``: each path's last own point (before its padding), whose tangent is then
+    its last segment's direction, as at the end of a path alone (the frames up to it are then
+    those of the path alone)."""
     B, k, _ = P.shape
     u, seg_len = _unit(P[:, 1:] - P[:, :-1])  # (B, k-1, 3)
     # Zero-length segments (a path padded with its last point, say) take the direction of the
@@ -190,6 +201,9 @@ def _frames(P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if k > 2:
         mid, n_mid = _unit(u[:, :-1] + u[:, 1:])
         t[:, 1:-1] = np.where(n_mid[..., None] > 1e-6, mid, u[:, 1:])
+    if last is not None:
+        rows = np.arange(B)
+        t[rows, last] = u[rows, last - 1]
     # Initial normal: perpendicular to t0 and to the axis least aligned with it.
     axis = np.eye(3)[np.argmin(np.abs(t[:, 0]), axis=1)]
     # Each next normal: the previous one made perpendicular to the next tangent (a discrete

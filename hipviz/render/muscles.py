@@ -23,7 +23,7 @@ from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
 from . import colors
-from .geometry import padded_tube_points, tube_faces, tube_point_count, tube_points
+from .geometry import padded_tube_points, tube_faces, tube_point_count
 from .polydata import cells as vtk_cells
 from .style import RenderStyle
 
@@ -285,7 +285,8 @@ class MuscleLayer:
         Paths of different lengths are padded by repeating their last point: a zero-length
         segment keeps the previous direction and frame, so the rings along the real path, and
         the end cap, are those :func:`~hipviz.render.geometry.tube_points` gives the path alone
-        (:func:`~hipviz.render.geometry.padded_tube_points` leaves the padding's rings out).
+        (to the last digits; :func:`~hipviz.render.geometry.padded_tube_points` leaves the
+        padding's rings out).
         """
         self._layout()
         keys = [key for key in self._paths if key in self.bundles and self.bundles[key].pts is not None]
@@ -356,16 +357,12 @@ class MuscleLayer:
             self.halo_poly.Initialize()
             self.halo_poly.SetPoints(_points(self._halo_pts))
             self.halo_poly.SetPolys(vtk_cells(np.concatenate(cells)))
-        # one tube_points call per path length (no padding: each tube is that of its path alone)
-        starts = np.r_[0, np.cumsum([tube_point_count(len(self._paths[k]), sides) for k in keys])]
-        by_length: dict[int, list[int]] = {}
-        for j, k in enumerate(keys):
-            by_length.setdefault(len(self._paths[k]), []).append(j)
-        for js in by_length.values():
-            P = np.stack([self._paths[keys[j]] for j in js])
-            pts, _ = tube_points(P, np.array([self.radius(keys[j]) * HALO_SCALE for j in js]), sides)
-            for j, p in zip(js, pts):
-                self._halo_pts[starts[j]:starts[j + 1]] = p
+        # all in one call, each tube that of its path alone
+        lens = [len(self._paths[k]) for k in keys]
+        K = max(lens)
+        P = np.stack([np.concatenate([p, np.repeat(p[-1:], K - len(p), axis=0)]) for p in map(self._paths.get, keys)])
+        radii = np.array([self.radius(k) * HALO_SCALE for k in keys])
+        self._halo_pts[:] = padded_tube_points(P, radii, sides, lens, alone=True)[0]
         self.halo_poly.GetPoints().Modified()
         self.halo_actor.SetVisibility(True)
 
