@@ -162,7 +162,10 @@ def _tube_layout(K: int, lengths: tuple[int, ...], sides: int, alone: bool = Fal
         pts.append(np.r_[body.ravel(), first[b] + around, S * R + b, end + around, S * R + B + b])
         nrm.append(np.r_[body.ravel(), np.full(S + 1, S * R + b), np.full(S + 1, S * R + B + b)])
     ends = starts + (lens - 1 if alone else K - 1)
-    return np.r_[own, ends], first, np.concatenate(pts), np.concatenate(nrm)
+    out = (np.r_[own, ends], first, np.concatenate(pts), np.concatenate(nrm))
+    for a in out:  # kept by the cache: shared, read only
+        a.flags.writeable = False
+    return out
 
 
 def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -211,8 +214,8 @@ def _frames(P: np.ndarray, last: np.ndarray | None = None) -> tuple[np.ndarray, 
     tt = np.ascontiguousarray(t.transpose(1, 0, 2))  # (k, B, 3): rows of one step contiguous
     nn = np.empty_like(tt)
     nn[0] = _unit(_cross(t[:, 0], axis))[0]
-    steps = list(nn)  # views: the loop is all numpy calls on (B, 3) rows, few and in place
-    for tj, prev, cand in zip(tt[1:], steps, steps[1:]):
+    rows_nn = list(nn)  # views: the loop is all numpy calls on (B, 3) rows, few and in place
+    for tj, prev, cand in zip(tt[1:], rows_nn, rows_nn[1:]):
         np.multiply(np.einsum("bi,bi->b", prev, tj)[:, None], tj, out=cand)
         np.subtract(prev, cand, out=cand)
         ln = np.sqrt(np.einsum("bi,bi->b", cand, cand))
