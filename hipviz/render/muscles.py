@@ -124,6 +124,7 @@ class MuscleLayer:
         self._order_rows = {side: np.array([index[(side, mid, bn)] for mid, bn in keys], int)
                             for side, keys in self.order.items()}
         self._group_rgb: tuple[str, np.ndarray] | None = None
+        self._hl_rows: tuple[frozenset, np.ndarray] | None = None
         self._laid: tuple | None = None
         # the one drawn mesh: every bundle's points, normals and colours in shared arrays
         self.poly = vtkPolyData()
@@ -431,8 +432,13 @@ class MuscleLayer:
         return self._group_rgb[1]
 
     def _highlighted_rows(self) -> np.ndarray:
-        """Which bundles (in the order of :attr:`bundles`) belong to a highlighted muscle, bool."""
-        return np.array([(key[0], key[1]) in self.highlighted for key in self.bundles], bool)
+        """Which bundles (in the order of :attr:`bundles`) belong to a highlighted muscle, bool
+        (kept while :attr:`highlighted` stays: asked twice a frame, by the colours and the x-ray)."""
+        if self._hl_rows is None or self._hl_rows[0] != self.highlighted:
+            rows = np.array([(key[0], key[1]) in self.highlighted for key in self.bundles], bool)
+            rows.flags.writeable = False
+            self._hl_rows = (frozenset(self.highlighted), rows)
+        return self._hl_rows[1]
 
     def _write_colors(self) -> None:
         """The drawn mesh's point colours (and its x-ray copy's) from the bundles' colours now."""
