@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hipviz.render.geometry import tube_point_count, tube_points
+from hipviz.render.geometry import pad_index, tube_point_count, tube_points
 
 SIDES = 6
 
@@ -97,3 +97,11 @@ def test_padded_tubes_alone_are_each_path_alone():
     alone = [tube_points(p[None], radii[j:j + 1], SIDES) for j, p in enumerate(paths)]
     np.testing.assert_array_equal(pts, np.concatenate([a[0][0] for a in alone]))
     np.testing.assert_array_equal(nrm, np.concatenate([a[1][0] for a in alone]))
+
+
+def test_pad_index_pads_each_path_with_its_last_point():
+    paths = [np.arange(3), np.arange(1) + 10, np.arange(5) + 20]
+    flat = np.concatenate(paths)
+    padded = flat[pad_index([len(p) for p in paths])]
+    assert padded.shape == (3, 5)
+    assert padded.tolist() == [[0, 1, 2, 2, 2], [10] * 5, [20, 21, 22, 23, 24]]

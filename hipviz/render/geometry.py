@@ -9,7 +9,7 @@ import functools
 
 import numpy as np
 
-__all__ = ["tube_point_count", "tube_faces", "tube_points", "padded_tube_points", "fit_camera"]
+__all__ = ["tube_point_count", "tube_faces", "tube_points", "pad_index", "padded_tube_points", "fit_camera"]
 
 
 def tube_point_count(k: int, sides: int) -> int:
@@ -76,6 +76,26 @@ def tube_points(paths: np.ndarray, radii: np.ndarray, sides: int) -> tuple[np.nd
     B, k, _ = P.shape
     pts, nrm = padded_tube_points(P, radii, sides, np.full(B, k))
     return pts.reshape(B, -1, 3), nrm.reshape(B, -1, 3)
+
+
+def pad_index(lengths) -> np.ndarray:
+    """Rows of paths of these point counts, concatenated, that pad each to the longest with its
+    last point: ``np.concatenate(paths)[pad_index(lens)]`` is ``(B, K, 3)``, as
+    :func:`padded_tube_points` takes them.
+
+    Parameters
+    ----------
+    lengths : (B,) array_like of int
+        Each path's point count (at least 1).
+
+    Returns
+    -------
+    (B, K) int ndarray
+        ``K`` the longest count.
+    """
+    lens = np.asarray(lengths, int)
+    first = np.r_[0, np.cumsum(lens)[:-1]]
+    return first[:, None] + np.minimum(np.arange(int(lens.max()))[None, :], lens[:, None] - 1)
 
 
 def padded_tube_points(paths: np.ndarray, radii: np.ndarray, sides: int,

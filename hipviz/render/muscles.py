@@ -8,9 +8,8 @@ draws in half the time of 60 actors (one buffer upload instead of sixty). The pe
 carry each bundle's visibility and colour (and the picking keys) but are not added to a renderer.
 Tube radius follows force capacity (see :class:`RenderStyle`).
 
-Highlighted muscles are drawn thicker with a halo (an inverted hull: a wider tube showing only
-its back faces, so it appears as an outline round the tube), every other muscle faded towards
-the background.
+Highlighted muscles are drawn thicker with a halo and an x-ray copy over the bones
+(:mod:`hipviz.render.highlight`), every other muscle faded towards the background.
 """
 from __future__ import annotations
 
@@ -23,16 +22,15 @@ from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
 from . import colors
-from .geometry import padded_tube_points, tube_faces, tube_point_count
+from .geometry import pad_index, padded_tube_points, tube_faces, tube_point_count
+from .highlight import HighlightLayer
 from .polydata import cells as vtk_cells
 from .style import RenderStyle
 
-__all__ = ["MuscleLayer", "BundleKey", "HALO_SCALE", "FADE"]
+__all__ = ["MuscleLayer", "BundleKey", "FADE"]
 
 BundleKey = tuple[str, str, str]  # (side "r"/"l", muscle_id, bundle_name)
 
-#: Halo tube radius / highlighted tube radius.
-HALO_SCALE = 1.45
 #: How far the muscles not highlighted are faded towards the background (0..1).
 FADE = 0.55
 
@@ -142,29 +140,10 @@ class MuscleLayer:
         self._all_nrm: np.ndarray | None = None
         self._rgb = np.zeros((0, 3), np.uint8)
         self._ghost_rgb = np.zeros((0, 3), np.uint8)
-        # the halo of the highlighted muscles
-        self.halo_poly = vtkPolyData()
-        halo_mapper = vtkPolyDataMapper()
-        halo_mapper.SetInputData(self.halo_poly)
-        halo_mapper.ScalarVisibilityOff()
-        self.halo_actor = vtkActor()
-        self.halo_actor.SetMapper(halo_mapper)
-        self.halo_actor.SetVisibility(False)
-        self.halo_actor.SetPickable(False)
-        self._halo_key: tuple | None = None
-        self._halo_pts: np.ndarray | None = None
-        # the highlighted tubes once more, faint, for a renderer drawn over the bones ("x-ray"):
-        # a deep muscle behind the pelvis still shows where it runs
-        self.ghost_poly = vtkPolyData()
-        ghost_mapper = vtkPolyDataMapper()
-        ghost_mapper.SetInputData(self.ghost_poly)
-        ghost_mapper.SetColorModeToDirectScalars()
-        ghost_mapper.SetScalarModeToUsePointData()
-        ghost_mapper.ScalarVisibilityOn()
-        self.ghost_actor = vtkActor()
-        self.ghost_actor.SetMapper(ghost_mapper)
-        self.ghost_actor.SetVisibility(False)
-        self.ghost_actor.SetPickable(False)
+        # the halo and x-ray copy of the highlighted muscles
+        self.highlight = HighlightLayer()
+        self.halo_poly, self.halo_actor = self.highlight.halo_poly, self.highlight.halo_actor
+        self.ghost_poly, self.ghost_actor = self.highlight.ghost_poly, self.highlight.ghost_actor
         self._pixel_scale = 1.0
         self.set_style(style)
 
@@ -326,64 +305,22 @@ class MuscleLayer:
         gkey = (self._layout_key, tuple(keys), tuple(len(self._paths[k]) for k in keys))
         if self._gather is None or self._gather[0] != gkey:
             lens = np.array([len(self._paths[k]) for k in keys])
-            K = int(lens.max())
             dst = np.concatenate([self.bundles[key].start + np.arange(tube_point_count(self.bundles[key].k, sides))
                                   for key in keys])
             if np.array_equal(dst, np.arange(dst[0], dst[0] + len(dst))):
                 dst = slice(int(dst[0]), int(dst[0]) + len(dst))
-            first = np.r_[0, np.cumsum(lens)[:-1]]
-            pad = first[:, None] + np.minimum(np.arange(K)[None, :], lens[:, None] - 1)
-            self._gather = (gkey, dst, pad, lens)
+            self._gather = (gkey, dst, pad_index(lens), lens)
         return self._gather[1], self._gather[2], self._gather[3]
 
     def _rebuild_halo(self) -> None:
-        """The inverted hull round each shown highlighted bundle (tubes only)."""
+        """The halo and x-ray copy of the shown highlighted bundles (tubes only)."""
         keys = [k for k in self.bundles if (k[0], k[1]) in self.highlighted and self.is_shown(k)
                 and self.bundles[k].pts is not None] if self.style.line_mode == "tubes" else []
-        self._rebuild_ghost(keys)
-        if not keys:
-            self.halo_actor.SetVisibility(False)
-            return
-        sides = self.style.tube_sides
-        hkey = (tuple(keys), tuple(len(self._paths[k]) for k in keys), sides)
-        if hkey != self._halo_key:
-            self._halo_key = hkey
-            n = sum(tube_point_count(len(self._paths[k]), sides) for k in keys)
-            self._halo_pts = np.zeros((n, 3), np.float32)
-            cells, start = [], 0
-            for k in keys:
-                kk = len(self._paths[k])
-                cells.append(tube_faces(kk, sides).reshape(-1, 4)[:, 1:] + start)
-                start += tube_point_count(kk, sides)
-            self.halo_poly.Initialize()
-            self.halo_poly.SetPoints(_points(self._halo_pts))
-            self.halo_poly.SetPolys(vtk_cells(np.concatenate(cells)))
-        # all in one call, each tube that of its path alone
-        lens = [len(self._paths[k]) for k in keys]
-        K = max(lens)
-        P = np.stack([np.concatenate([p, np.repeat(p[-1:], K - len(p), axis=0)]) for p in map(self._paths.get, keys)])
-        radii = np.array([self.radius(k) * HALO_SCALE for k in keys])
-        self._halo_pts[:] = padded_tube_points(P, radii, sides, lens, alone=True)[0]
-        self.halo_poly.GetPoints().Modified()
-        self.halo_actor.SetVisibility(True)
-
-    def _rebuild_ghost(self, keys) -> None:
-        """The highlighted bundles' cells over the shared points and colours (for the x-ray)."""
-        gkey = (tuple(keys), self._layout_key)
-        if gkey != getattr(self, "_ghost_key", None):
-            self._ghost_key = gkey
-            self.ghost_poly.Initialize()
-            if keys:
-                self.ghost_poly.SetPoints(self.poly.GetPoints())
-                if self.poly.GetPointData().GetNormals() is not None:
-                    self.ghost_poly.GetPointData().SetNormals(self.poly.GetPointData().GetNormals())
-                ghost_rgb = numpy_to_vtk(self._ghost_rgb, deep=False)
-                ghost_rgb.SetName("rgb")
-                self.ghost_poly.GetPointData().SetScalars(ghost_rgb)
-                self.ghost_poly.SetPolys(vtk_cells(np.concatenate([self.bundles[k].cells + self.bundles[k].start
-                                                                    for k in keys])))
-        self.ghost_poly.Modified()
-        self.ghost_actor.SetVisibility(bool(keys))
+        hl = self.highlight
+        hl.update_ghost((tuple(keys), self._layout_key), self.poly if keys else None, self._ghost_rgb,
+                        lambda: np.concatenate([self.bundles[k].cells + self.bundles[k].start for k in keys]))
+        hl.update_halo([self._paths[k] for k in keys], np.array([self.radius(k) for k in keys]),
+                       self.style.tube_sides, tuple(keys))
 
     # -- colour and visibility -----------------------------------------------------------
     def set_colors(self, activation: dict[str, tuple] | None, scale: float = 1.0, *,
@@ -420,8 +357,7 @@ class MuscleLayer:
             self._actor_rgb[j] = C[j]  # (picking, tests)
             self.bundles[keys[j]].actor.GetProperty().SetColor(*C[j].tolist())
         self._write_colors()
-        halo = (0.05, 0.05, 0.05) if st.background == "white" else (1.0, 1.0, 1.0)
-        self.halo_actor.GetProperty().SetColor(*halo)
+        self.highlight.set_halo_colour(st.background)
 
     def _group_colors(self) -> np.ndarray:
         """Every bundle's group colour in the style's palette, ``(n_bundles, 3)`` (kept per palette)."""
@@ -451,10 +387,10 @@ class MuscleLayer:
                 G = np.clip((0.5 * C + 0.5 * np.asarray(self.style.text_rgb)) * 255 + 0.5, 0, 255)
                 rows = np.repeat(hl, counts)
                 self._ghost_rgb[start:end][rows] = np.repeat(G, counts, axis=0)[rows]
-        for poly in (self.poly, self.ghost_poly):
-            scalars = poly.GetPointData().GetScalars()
-            if scalars is not None:
-                scalars.Modified()
+        scalars = self.poly.GetPointData().GetScalars()
+        if scalars is not None:
+            scalars.Modified()
+        self.highlight.colours_modified()
 
     def _laid_out(self) -> tuple[np.ndarray, list[int], int, int]:
         """The bundles with a range of the shared arrays (rows of :attr:`bundles`), their point
@@ -500,16 +436,7 @@ class MuscleLayer:
             prop.SetBackfaceCulling(style.backface_culling and style.line_mode == "tubes")
             prop.SetLighting(True)
         self._line_width()
-        ghost = self.ghost_actor.GetProperty()
-        ghost.SetOpacity(0.45)
-        ghost.SetAmbient(0.3)
-        ghost.SetDiffuse(0.7)
-        ghost.SetSpecular(0.0)
-        ghost.SetBackfaceCulling(True)
-        halo = self.halo_actor.GetProperty()
-        halo.SetLighting(False)
-        halo.SetFrontfaceCulling(True)
-        halo.SetBackfaceCulling(False)
+        self.highlight.set_style()
 
     def set_pixel_scale(self, scale: float) -> None:
         """Render pixels per picture pixel (a reduced-resolution drag frame): lines keep their
