@@ -335,3 +335,44 @@ def test_the_caption_reads_over_the_trunk_that_passes_behind_it(model, tmp_path)
     below = img[80:140, 150:650]
     t2 = np.clip(((below - bg) @ (fg - bg)) / ((fg - bg) @ (fg - bg)), 0, 1)
     assert (np.linalg.norm(below - (bg + t2[..., None] * (fg - bg)), axis=-1) > 0.3).mean() > 0.02
+
+
+def _muscle_mesh(scene) -> tuple[np.ndarray, ...]:
+    from vtkmodules.util.numpy_support import vtk_to_numpy
+
+    def arrays(poly):
+        pd = poly.GetPointData()
+        out = [vtk_to_numpy(poly.GetPoints().GetData()).copy(), vtk_to_numpy(poly.GetPolys().GetConnectivityArray()).copy()]
+        for a in (pd.GetNormals(), pd.GetScalars()):
+            out.append(vtk_to_numpy(a).copy() if a is not None else np.zeros(0))
+        return out
+
+    m = scene.muscles
+    bundle = m.bundles[("r", "gracilis", "main")].poly
+    return (*arrays(m.poly), *arrays(m.ghost_poly), vtk_to_numpy(bundle.GetPoints().GetData()).copy())
+
+
+def test_switching_tube_sides_back_and_forth_draws_what_a_new_scene_draws(model):
+    """The moving look (fewer tube sides) and the still one alternate at every drag: their
+    layouts are kept and put back, and what is drawn is what a scene made in that look draws."""
+    moving, still = RenderStyle.interactive(tube_sides=6), RenderStyle.interactive(tube_sides=12)
+    state = hipviz.evaluate(model, {"flexion": 40, "rotation": 20})
+    pl = pv.Plotter(off_screen=True, window_size=SIZE)
+    sc = HipScene(pl, model, style=moving)
+    sc.highlight("right", "gluteus_medius")
+    sc.update(hipviz.evaluate(model, {}))
+    for style, pose in ((still, {"flexion": 90}), (moving, {"knee": 60}), (still, {}), (moving, None)):
+        sc.set_style(style)
+        sc.update(state if pose is None else hipviz.evaluate(model, pose))
+    fresh_pl = pv.Plotter(off_screen=True, window_size=SIZE)
+    fresh = HipScene(fresh_pl, model, style=moving)
+    fresh.highlight("right", "gluteus_medius")
+    fresh.update(state)
+    for a, b in zip(_muscle_mesh(sc), _muscle_mesh(fresh)):
+        assert a.shape == b.shape and a.size
+        np.testing.assert_array_equal(a, b)
+    sc.set_style(still)
+    sc.update(state)
+    assert len(_muscle_mesh(sc)[0]) > len(_muscle_mesh(fresh)[0])  # more sides, more points
+    pl.close()
+    fresh_pl.close()

@@ -135,6 +135,8 @@ class MuscleLayer:
         self.actor.SetMapper(self.mapper)
         self.actor.SetVisibility(False)
         self._layout_key: tuple | None = None
+        #: topology key -> a layout made before (:meth:`_layout`), the most recently used last
+        self._layouts: dict[tuple, dict] = {}
         self._cells_dirty = True
         self._all_pts = np.zeros((0, 3), np.float32)
         self._all_nrm: np.ndarray | None = None
@@ -152,12 +154,68 @@ class MuscleLayer:
         mode, sides = self.style.line_mode, self.style.tube_sides
         return (mode, sides, tuple(len(self._paths[k]) if k in self._paths else 0 for k in self.bundles))
 
+    #: How many layouts (see :meth:`_layout`) are kept: the moving and the still look, in both line modes.
+    LAYOUTS_KEPT = 4
+
     def _layout(self) -> None:
-        """Give every bundle with a path its range of the shared arrays (when point counts change)."""
+        """Give every bundle with a path its range of the shared arrays (when point counts change).
+
+        A layout is kept for each topology (:meth:`_topology_key`) met, the last
+        :attr:`LAYOUTS_KEPT` of them: the view switches between a moving look (fewer tube sides)
+        and a still one at the start and end of every drag, and making a layout anew (the tubes'
+        faces and their VTK arrays) costs more than a whole frame."""
         key = self._topology_key()
         if key == self._layout_key:
             return
         self._layout_key = key
+        kept = self._layouts.pop(key, None)
+        if kept is not None:
+            self._layouts[key] = kept  # the most recently used last
+            self._restore_layout(kept)
+            return
+        self._make_layout()
+        self._layouts[key] = self._snapshot_layout()
+        while len(self._layouts) > self.LAYOUTS_KEPT:
+            self._layouts.pop(next(iter(self._layouts)))
+
+    def _snapshot_layout(self) -> dict:
+        """The arrays and VTK objects of the layout just made, to put back by :meth:`_restore_layout`."""
+        pd = self.poly.GetPointData()
+        bundles = {}
+        for bkey, b in self.bundles.items():
+            bpd = b.poly.GetPointData()
+            bundles[bkey] = (b.k, b.mode, b.start, b.pts, b.nrm, b.cells, b.poly.GetPoints(),
+                             b.poly.GetPolys(), b.poly.GetLines(), bpd.GetNormals())
+        return dict(all_pts=self._all_pts, all_nrm=self._all_nrm, rgb=self._rgb, ghost_rgb=self._ghost_rgb,
+                    points=self.poly.GetPoints(), normals=pd.GetNormals(), scalars=pd.GetScalars(),
+                    bundles=bundles)
+
+    def _restore_layout(self, kept: dict) -> None:
+        """Put back a layout kept by :meth:`_snapshot_layout` (its points are rewritten next)."""
+        self._all_pts, self._all_nrm = kept["all_pts"], kept["all_nrm"]
+        self._rgb, self._ghost_rgb = kept["rgb"], kept["ghost_rgb"]
+        for bkey, (k, mode, start, pts, nrm, cells, vpts, polys, lines, normals) in kept["bundles"].items():
+            b = self.bundles[bkey]
+            b.k, b.mode, b.start, b.pts, b.nrm, b.cells = k, mode, start, pts, nrm, cells
+            poly = b.poly
+            poly.Initialize()
+            if pts is None:
+                continue
+            poly.SetPoints(vpts)
+            if normals is not None:
+                poly.SetPolys(polys)
+                poly.GetPointData().SetNormals(normals)
+            else:
+                poly.SetLines(lines)
+        self.poly.Initialize()
+        self.poly.SetPoints(kept["points"])
+        if kept["normals"] is not None:
+            self.poly.GetPointData().SetNormals(kept["normals"])
+        self.poly.GetPointData().SetScalars(kept["scalars"])
+        self._cells_dirty = True
+        self._write_colors()
+
+    def _make_layout(self) -> None:
         tubes = self.style.line_mode == "tubes"
         sides = self.style.tube_sides
         counts = {}

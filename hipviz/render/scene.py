@@ -117,6 +117,10 @@ class HipScene(SceneCamera, MuscleNaming):
             self._bone_matrix[bone] = matrix
             self._bone_points[bone] = points_of(mesh)
         self._bone_detail = self.style.bone_detail
+        #: (bone, detail) -> its mapper and points: each level of detail keeps its own mapper, so
+        #: that switching between the moving and the still look (every drag) uploads no mesh again
+        self._bone_mappers = {(b, self._bone_detail): (a.GetMapper(), self._bone_points[b])
+                              for b, a in self.bone_actors.items()}
         self._bone_T: dict[str, np.ndarray] = {b: np.eye(4) for b in self.bone_actors}
         self.side_labels = SideLabels(self.renderer, model)
         self.muscles = MuscleLayer(model, self.style)
@@ -449,9 +453,13 @@ class HipScene(SceneCamera, MuscleNaming):
         if style.bone_detail != self._bone_detail:
             for bone in _BONES:
                 if bone in self.bone_actors:
-                    mesh = load_bone_mesh(self.model, bone, style.bone_detail)
-                    self.bone_actors[bone].GetMapper().SetInputData(mesh)
-                    self._bone_points[bone] = points_of(mesh)
+                    kept = self._bone_mappers.get((bone, style.bone_detail))
+                    if kept is None:
+                        mesh = load_bone_mesh(self.model, bone, style.bone_detail)
+                        kept = self._bone_mappers[(bone, style.bone_detail)] = (
+                            make_bone_actor(mesh, style)[0].GetMapper(), points_of(mesh))
+                    self.bone_actors[bone].SetMapper(kept[0])
+                    self._bone_points[bone] = kept[1]
             self._bone_detail = style.bone_detail
         for bone, actor in self.bone_actors.items():
             style_bone(actor, style)
