@@ -217,6 +217,18 @@ def test_evaluate_refuses_wrong_options_with_a_value_error(model, kwargs, words)
     assert words in str(info.value)
 
 
+@pytest.mark.parametrize("pose, words", [
+    ([{"flexion": 10}, {"flexion": 20}], "one mapping of arrays, e.g. {'flexion': [0, 45, 90]}"),
+    ("flexion", "expected a mapping of coordinate names to degrees, found str"),
+    (30, "found int"),
+])
+def test_a_pose_that_is_not_a_mapping_is_a_pose_error(model, pose, words):
+    for call in (hipviz.evaluate, hipviz.moment_arms):
+        with pytest.raises(hipviz.PoseError) as info:
+            call(model, pose)
+        assert words in str(info.value)
+
+
 def test_check_options_returns_clean_values_and_names_fields_as_the_caller_spells_them():
     opts = check_options({"side": "l", "lock_pelvis": np.bool_(False), "load_n": 10, "contacts": ["feet"]})
     assert (opts.side, opts.lock_pelvis, opts.load_n, opts.contacts) == ("left", False, 10.0, ("feet",))

@@ -185,6 +185,11 @@ def normalise_pose(values: Mapping[str, object]) -> dict:
 
 def _expand(values: Mapping[str, object], side: str, where: str = "pose") -> dict[str, np.ndarray]:
     _side_letter(side)
+    if not isinstance(values, Mapping):
+        hint = (" (many poses: one mapping of arrays, e.g. {'flexion': [0, 45, 90]})"
+                if isinstance(values, (list, tuple)) else "")
+        raise PoseError(f"{where}: expected a mapping of coordinate names to degrees{hint}, "
+                        f"found {type(values).__name__}")
     out: dict[str, np.ndarray] = {}
     given: dict[str, str] = {}
     for key, val in values.items():
