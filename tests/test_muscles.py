@@ -127,6 +127,39 @@ def test_moment_arm_is_minus_dlength_dangle(model):
         np.testing.assert_allclose(out["moment_arm"][..., j], fd, atol=2e-6, err_msg=f"coordinate {j}")
 
 
+def test_moment_arm_is_minus_dlength_dangle_over_the_whole_range(model):
+    """The same over the joints' whole ranges, where some attachments pass under a wrapping
+    surface (gluteus maximus's insertion enters its 50 mm hip cylinder beyond ~40 deg of
+    abduction): the moment arms stay -dL/dq there too."""
+    rng = np.random.default_rng(5)
+    ps = model.paths["r"]
+    lo, hi = np.radians([[model.ranges[f"{c}_r"][k] for c in ("hip_flexion", "hip_adduction", "hip_rotation",
+                                                                  "knee_flexion")] for k in (0, 1)])
+    q = rng.uniform(lo, hi, (600, 4))
+    q[:50, 1] = np.radians(rng.uniform(-45, -40, 50))  # far abduction, where the ends go under
+    out = path_kinematics(ps, q[:, :3], q[:, 3])
+    h = 1e-6
+    for j in range(4):
+        dq = np.zeros(4)
+        dq[j] = h
+        up = path_kinematics(ps, q[:, :3] + dq[:3], q[:, 3] + dq[3])["length"]
+        down = path_kinematics(ps, q[:, :3] - dq[:3], q[:, 3] - dq[3])["length"]
+        np.testing.assert_allclose(out["moment_arm"][..., j], -(up - down) / (2 * h), atol=5e-6,
+                                   err_msg=f"coordinate {j}")
+
+
+def test_gluteus_maximus_middle_arms_do_not_jump_where_its_insertion_passes_under_the_hip_cylinder(model):
+    """Its adduction arm was +0.4 cm at 39 deg of abduction and +9.2 cm at 40 (a radial last piece).
+    Where the insertion reaches the cylinder's surface the arms turn fast (the last piece turns
+    from the tangent line onto the surface) but continuously: finer steps, smaller changes."""
+    abduction = np.arange(30.0, 45.001, 0.05)
+    ma = hipviz.moment_arms(model, {"abduction": abduction})
+    j = [i for i, key in enumerate(zip(ma.muscle_ids, ma.bundle_names)) if key == ("gluteus_maximus", "middle")][0]
+    arms = ma.moment_arm[:, j, :3]
+    assert np.abs(np.diff(arms, axis=0)).max() < 0.003  # under 3 mm per 0.05 deg
+    assert np.abs(arms[:, 1]).max() < 0.02  # never the 9 cm adductor
+
+
 @pytest.mark.parametrize("coord,lo,hi", [(0, -20, 110), (1, -30, 20), (2, -30, 30), (3, 0, 120)])
 def test_lengths_and_moment_arms_are_smooth_over_sweeps(model, coord, lo, hi):
     ps = model.paths["r"]
