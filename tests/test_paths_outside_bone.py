@@ -180,6 +180,19 @@ pytestmark = pytest.mark.skipif(not (ROOT / "meshes" / "pelvis.ply").exists(), r
 #: arm 7.35 -> 7.06 cm there, every other arm within 0.03 cm). The same cylinder did not help adductor
 #: magnus proximal (5.2 -> 4.6 with 0.2 cm arm changes: 3.6 mm inside already at neutral) or longus
 #: (its insertion, 4.5 mm inside the shaft, keeps it over 4 mm in every pose). 24 of 30 bundles meet 3 mm.
+#: Then the six left were searched again (none changed; each searched with the arms held within
+#: 0.3 cm). Gluteus maximus middle and inferior cut the ischium's posterior column in the
+#: validated poses themselves (inferior 4.0-7.3 mm at flexion 30-90 deg with no adduction or
+#: rotation, middle 6.7 mm at 30 deg of adduction), where holding the arms pins the paths: moving
+#: both attachments reaches 6.85 and 7.5 mm; a cylinder along the column's posterior border clears
+#: the bone (inferior 8.2 -> 2.8 mm) but moves the arms ~2 cm (the adduction arm up to 5 cm), which
+#: needs them validated anew. Iliacus and psoas run from the iliac fossa through the ilium above the
+#: acetabulum (iliacus 5.4 mm inside already at neutral); ~7,500 obstacles tried per bundle: 1 mm
+#: less costs 0.6-0.9 cm of moment arm, 5 mm 1.4-1.7 cm; a sphere at the brim takes psoas's brim
+#: piece 9.2 -> 7.2 mm but the bundle only to 8.8 (its ilium piece), so it was not added. These four
+#: need their paths (and arms) redrawn against the bone, not a wrap. Found on the way and fixed
+#: (paths: an end under a wrapping surface): gluteus maximus middle's insertion enters its hip
+#: cylinder beyond ~40 deg of abduction, where its arms jumped (adduction +0.4 -> +9.2 cm).
 KNOWN_DEEPER: dict[tuple[str, str], float] = {
     ("gluteus_maximus", "middle"): 8.5,
     ("gluteus_maximus", "inferior"): 8.2,
