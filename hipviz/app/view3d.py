@@ -170,6 +170,7 @@ class View3D(QWidget):
         if self.closed:
             return
         self.state = state
+        self._moving_look(refresh=False)  # first: the update then lays the tubes out once, in it
         t = time.perf_counter()
         self.scene.update(state)
         self.last_update_ms = (time.perf_counter() - t) * 1000
@@ -186,12 +187,17 @@ class View3D(QWidget):
         if self.closed:
             return
         if moving:
-            self._set_render_scale(_MOVING_SCALE)
-            if self._smooth:
-                self._smooth = False
-                self.scene.set_style(self._moving_style())
+            self._moving_look()
             self._idle.start()
         self.plotter.update()
+
+    def _moving_look(self, *, refresh: bool = True) -> None:
+        """Draw at the moving resolution and look (no-op when already moving); ``refresh=False``
+        when a :meth:`HipScene.update` follows, which draws the new look anyway."""
+        self._set_render_scale(_MOVING_SCALE)
+        if self._smooth:
+            self._smooth = False
+            self.scene.set_style(self._moving_style(), refresh=refresh)
 
     def _set_render_scale(self, scale: float) -> None:
         """Draw the 3D view at ``scale`` of the widget's resolution (the raster widget only)."""

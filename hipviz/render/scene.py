@@ -445,8 +445,12 @@ class HipScene(SceneCamera, MuscleNaming):
             for light in self.lights:
                 self.xray.AddLight(light)
 
-    def set_style(self, style: RenderStyle) -> None:
-        """Switch the whole look (background, fonts, tube thickness, line mode, anti-aliasing ...)."""
+    def set_style(self, style: RenderStyle, *, refresh: bool = True) -> None:
+        """Switch the whole look (background, fonts, tube thickness, line mode, anti-aliasing ...).
+
+        ``refresh=False`` leaves the colours, tubes and names to the :meth:`update` that the
+        caller makes next (a slider drag's first step switches to the moving look and shows a
+        new pose: the tubes are then laid out once, not twice)."""
         self._changed()
         self.style = style
         self.plotter.set_background(style.background_rgb)
@@ -473,9 +477,10 @@ class HipScene(SceneCamera, MuscleNaming):
         self.markers.set_style(style)
         self.overlay.set_style(style)
         self._apply_anti_aliasing()
-        self._recolour()
-        self._refresh()
-        self._update_legend()
+        if refresh:
+            self._recolour()
+            self._refresh()
+            self._update_legend()
 
     def _apply_anti_aliasing(self) -> None:
         aa, pl = self.style.anti_aliasing, self.plotter
