@@ -185,7 +185,7 @@ def normalise_pose(values: Mapping[str, object]) -> dict:
 
 def _expand(values: Mapping[str, object], side: str, where: str = "pose") -> dict[str, np.ndarray]:
     _side_letter(side)
-    if not isinstance(values, Mapping):
+    if not callable(getattr(values, "items", None)):  # a dict, or any mapping-like table (a data frame's columns)
         hint = (" (many poses: one mapping of arrays, e.g. {'flexion': [0, 45, 90]})"
                 if isinstance(values, (list, tuple)) else "")
         raise PoseError(f"{where}: expected a mapping of coordinate names to degrees{hint}, "
