@@ -19,9 +19,10 @@ class UserError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # argparse prints usage and exits 2; keep that, but never a traceback
-        self.print_usage(sys.stderr)
-        raise UserError(message)
+    def error(self, message):
+        """One line, as for every other mistake (argparse would print its whole usage block
+        first); the exit status stays 2."""
+        raise UserError(f"{message} (see {self.prog} --help)")
 
 
 def _model(args):

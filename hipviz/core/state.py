@@ -187,7 +187,12 @@ class State:
         return out
 
     def asis_height(self) -> dict[str, np.ndarray]:
-        """Height (room y, metres) of the right and left ASIS: ``{"right": (n,), "left": (n,)}``."""
+        """Height (room y, metres) of the right and left ASIS: ``{"right": (n,), "left": (n,)}``.
+
+        Heights above the floor only when the body was placed on its contacts
+        (:attr:`floor_height` 0; ``evaluate(..., with_paths=False)`` without a movement does not
+        place it unless ``place=True``): otherwise above the hip centres' level in the posture's
+        starting pose with the pelvis at the room's origin (their difference is right either way)."""
         T = self.transforms["pelvis"]
         pel = self.model.landmarks["pelvis"]
         return {side: T[:, 1, :3] @ pel[f"asis_{c}"] + T[:, 1, 3] for side, c in (("right", "r"), ("left", "l"))}
@@ -218,6 +223,10 @@ class State:
         paths : bool, default: True
             Include each bundle's path points.
         """
+        if side is not None and side not in SIDE_NAMES.values():
+            raise ValueError(f"side: expected 'right' or 'left', found {side!r}")
+        if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not -self.n <= i < self.n:
+            raise IndexError(f"pose index: expected a whole number from 0 to {self.n - 1}, found {i!r}")
         c = (side or self.side)[0]
         p = self.poses
         deg = lambda name: round(float(p.degrees(name)[i]), 3) + 0.0  # noqa: E731  (+ 0.0: no "-0.0")
@@ -241,7 +250,9 @@ class State:
                        "rotation": deg("lumbar_rotation")},
             "thigh": {"flexion": round(float(thigh[0]), 3) + 0.0, "adduction": round(float(thigh[1]), 3) + 0.0,
                       "rotation": round(float(thigh[2]), 3) + 0.0},
-            "asis_height_m": {k: round(float(v[i]), 5) for k, v in asis.items()},
+            # above the floor only when the body was placed on it (else None: see asis_height)
+            "asis_height_m": {k: round(float(v[i]), 5) if self.floor_height is not None else None
+                              for k, v in asis.items()},
             "asis_difference_cm": round(float((asis["right"][i] - asis["left"][i]) * 100), 3),
             "asis_shift_cm": round(float(self.asis_shift()[i] * 100), 3) + 0.0,
             "pelvis_moved_deg": round(float(self.pelvis_moved_deg[i]), 3) if self.pelvis_moved_deg is not None else 0.0,

@@ -343,6 +343,11 @@ def _to_motion(path: Path, meta: dict, labels: list[str], table: np.ndarray, tim
                 angle_cols.append(j)
         else:
             ignored.append(label)
+    if not used:
+        found = ", ".join(repr(x) for x in ignored[:8]) + (" ..." if len(ignored) > 8 else "")
+        raise MotionFileError(f"{where}: no column names a joint coordinate hipviz knows (found "
+                              f"{found or 'only the time'}); expected OpenSim coordinate names such as "
+                              "hip_flexion_r, hip_adduction_r, hip_rotation_r, knee_angle_r, pelvis_tilt")
     if deg_text is None:
         in_degrees = True
         if not csv:

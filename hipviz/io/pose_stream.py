@@ -58,7 +58,7 @@ def iter_pose_chunks(path: str | Path, chunk_rows: int = CHUNK_ROWS) -> Iterator
     """
     path = Path(path)
     try:
-        fh = open(path, "r", encoding="utf-8", newline="")
+        fh = open(path, "r", encoding="utf-8-sig", newline="")
     except FileNotFoundError:
         raise PoseFileError(f"{path}: pose file not found") from None
     except IsADirectoryError:
