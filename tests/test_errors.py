@@ -359,3 +359,33 @@ def test_a_bones_folder_without_a_mesh_says_so(tmp_path, capsys):
     assert code == 0
     assert "note: " in err and "has no pelvis.ply: the pelvis is not drawn" in err
     assert any("pelvis.ply" in n for n in hipviz.load_model(folder).notes)
+
+
+@needs_meshes
+def test_vtp_meshes_are_read_quietly_and_a_bad_one_is_one_line(tmp_path, capfd):
+    """VTK's reader and pyvista printed warnings and ~15 colour-coded log lines on stderr."""
+    from vtkmodules.vtkIOPLY import vtkPLYReader
+    from vtkmodules.vtkIOXML import vtkXMLPolyDataWriter
+
+    meshes = Path(__file__).resolve().parents[1] / "meshes"
+    ply = vtkPLYReader()
+    ply.SetFileName(str(meshes / "pelvis.ply"))
+    writer = vtkXMLPolyDataWriter()
+    writer.SetFileName(str(tmp_path / "pelvis.vtp"))
+    writer.SetInputConnection(ply.GetOutputPort())
+    writer.Write()
+    (tmp_path / "bad.vtp").write_text('<VTKFile type="PolyData"> garbage')
+    landmarks = meshes / "pelvis.landmarks.toml"
+    capfd.readouterr()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert main(["import-bones", "-o", str(tmp_path / "good"), "--pelvis", str(tmp_path / "pelvis.vtp"),
+                     str(landmarks)]) == 0
+        err = capfd.readouterr().err
+        assert "Warning" not in err and "ERR" not in err, err
+        assert main(["import-bones", "-o", str(tmp_path / "bad"), "--pelvis", str(tmp_path / "bad.vtp"),
+                     str(landmarks)]) == 2
+    lines = [ln for ln in capfd.readouterr().err.splitlines() if ln.strip()]
+    assert lines == [f"hipviz: error: {tmp_path / 'bad.vtp'}: cannot read the mesh "
+                     "(not a VTK XML PolyData file that VTK can read)"], lines
+    assert not (tmp_path / "bad").exists()

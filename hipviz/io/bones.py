@@ -52,8 +52,39 @@ class ImportReport:
     notes: list[str]
 
 
+def _read_vtp(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Points ``(n, 3)`` and triangles ``(m, 3)`` of a VTK XML PolyData file, read with VTK alone
+    and quietly (VTK's own messages on a bad file would reach the terminal; the caller says what
+    went wrong in one line). Raises ValueError when VTK cannot read it."""
+    from vtkmodules.util.numpy_support import vtk_to_numpy
+    from vtkmodules.vtkCommonCore import vtkLogger, vtkObject
+    from vtkmodules.vtkFiltersCore import vtkTriangleFilter
+    from vtkmodules.vtkIOXML import vtkXMLPolyDataReader
+
+    reader = vtkXMLPolyDataReader()
+    reader.SetFileName(str(path))
+    triangles = vtkTriangleFilter()
+    triangles.PassLinesOff()
+    triangles.PassVertsOff()
+    triangles.SetInputConnection(reader.GetOutputPort())
+    shown, cutoff = vtkObject.GetGlobalWarningDisplay(), vtkLogger.GetCurrentVerbosityCutoff()
+    vtkObject.GlobalWarningDisplayOff()
+    vtkLogger.SetStderrVerbosity(vtkLogger.VERBOSITY_OFF)
+    try:
+        ok = bool(reader.CanReadFile(str(path))) and bool(triangles.Update())
+    finally:
+        vtkObject.SetGlobalWarningDisplay(shown)
+        vtkLogger.SetStderrVerbosity(cutoff)
+    poly = triangles.GetOutput()
+    if not ok or reader.GetErrorCode() or poly.GetPoints() is None:
+        raise ValueError("not a VTK XML PolyData file that VTK can read")
+    points = np.array(vtk_to_numpy(poly.GetPoints().GetData()), float)
+    faces = np.array(vtk_to_numpy(poly.GetPolys().GetConnectivityArray()), np.int64).reshape(-1, 3)
+    return points, faces
+
+
 def read_mesh(path: str | Path):
-    """Read a surface mesh into a :class:`trimesh.Trimesh` (VTP through pyvista).
+    """Read a surface mesh into a :class:`trimesh.Trimesh` (VTP through VTK's own reader).
 
     Raises
     ------
@@ -70,17 +101,17 @@ def read_mesh(path: str | Path):
         raise BoneImportError(f"{path}: mesh file not found")
     try:
         if suffix == ".vtp":
-            import pyvista as pv
-            poly = pv.read(path).triangulate().extract_surface()
-            faces = poly.faces.reshape(-1, 4)[:, 1:] if poly.n_cells else np.zeros((0, 3), int)
-            mesh = trimesh.Trimesh(np.asarray(poly.points, float), faces, process=True)
+            points, faces = _read_vtp(path)
+            mesh = trimesh.Trimesh(points, faces, process=True)
         else:
             # unprocessed first: trimesh's processing silently drops non-finite vertices
             loaded = trimesh.load(path, force="mesh", process=False)
             mesh = loaded if isinstance(loaded, trimesh.Trimesh) else None
     except Exception as exc:  # the readers raise many kinds of errors on bad files
         text = str(exc).splitlines()[0][:120] if str(exc) else ""
-        raise BoneImportError(f"{path}: cannot read the mesh ({type(exc).__name__}: {text})") from None
+        if type(exc) is not ValueError or not text:  # a reader's own failure: say what it was too
+            text = f"the file looks damaged or is not a {suffix} mesh; the reader said {type(exc).__name__}: {text}"
+        raise BoneImportError(f"{path}: cannot read the mesh ({text})") from None
     if mesh is None or len(mesh.faces) == 0:
         raise BoneImportError(f"{path}: the file holds no triangles")
     bad = ~np.all(np.isfinite(mesh.vertices), axis=1)

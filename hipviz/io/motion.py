@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -297,7 +298,9 @@ def read_motion(path, *, knee: str = "auto") -> Motion:
                               f"({', '.join(labels[:6])}{' ...' if len(labels) > 6 else ''})")
     body = "\n".join(lines[start + 1:])
     try:
-        table = np.loadtxt(io.StringIO(body), delimiter="," if csv else None, ndmin=2, dtype=float)
+        with warnings.catch_warnings():  # "input contained no data": said below, in the file's terms
+            warnings.simplefilter("ignore", UserWarning)
+            table = np.loadtxt(io.StringIO(body), delimiter="," if csv else None, ndmin=2, dtype=float)
     except ValueError:
         raise _diagnose(lines, start + 1, labels, csv, where) from None
     if table.size == 0:
