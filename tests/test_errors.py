@@ -389,3 +389,32 @@ def test_vtp_meshes_are_read_quietly_and_a_bad_one_is_one_line(tmp_path, capfd):
     assert lines == [f"hipviz: error: {tmp_path / 'bad.vtp'}: cannot read the mesh "
                      "(not a VTK XML PolyData file that VTK can read)"], lines
     assert not (tmp_path / "bad").exists()
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda m: hipviz.evaluate(None, {}), TypeError, "model: expected a hipviz.Model (from hipviz.load_model()), found NoneType"),
+    (lambda m: hipviz.moment_arms("model", {}), TypeError, "found str"),
+    (lambda m: hipviz.evaluate(m, {}, with_paths="no"), RequestError, "with_paths: expected true or false, found 'no'"),
+    (lambda m: hipviz.evaluate(m, {}, place="no"), RequestError, "place: expected true or false"),
+    (lambda m: hipviz.evaluate(m, {"flexion": []}), hipviz.PoseError, "'flexion' is empty"),
+    (lambda m: hipviz.evaluate(m, {"flexion": None}), hipviz.PoseError, "found None"),
+    (lambda m: hipviz.moment_arms(m, {"flexion": 10 ** 400}), hipviz.PoseError, "expected a number of degrees"),
+    (lambda m: hipviz.evaluate(m, {"flexion": [0, 1, 2], "knee": [0, 1]}), hipviz.PoseError, "('flexion' 3, 'knee' 2)"),
+    (lambda m: hipviz.evaluate(m, {}, movement="flexion+extension"), RequestError, "cancel out"),
+    (lambda m: hipviz.make_poses({}, ranges={"hip_flexion_r": (math.nan, 10)}), hipviz.PoseError, "finite (low, high)"),
+    (lambda m: hipviz.make_poses({}, ranges={"hip_flexion_r": (100, 0)}), hipviz.PoseError, "low <= high"),
+    (lambda m: hipviz.make_poses({}, ranges={"hip_flexon_r": (0, 10)}), hipviz.PoseError, "did you mean 'hip_flexion_r'"),
+    (lambda m: hipviz.make_poses({}, ranges=[1, 2]), hipviz.PoseError, "ranges: expected a mapping"),
+])
+def test_api_mistakes_say_what_was_expected(model, call, error, words):
+    with pytest.raises(error) as info:
+        call(model)
+    assert words in str(info.value)
+
+
+def test_api_inputs_a_user_may_give_work(model):
+    spaced = hipviz.evaluate(model, {"flexion": 30}, movement="flexion + abduction", with_paths=False)
+    joined = hipviz.evaluate(model, {"flexion": 30}, movement="flexion+abduction", with_paths=False)
+    np.testing.assert_array_equal(spaced.muscles["r"].activation, joined.muscles["r"].activation)
+    ma = hipviz.moment_arms(model, {"hip_flexion_l": 90, "flexion": 10})
+    assert any("not used: hip_flexion_l" in w for w in ma.warnings)

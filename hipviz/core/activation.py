@@ -104,12 +104,16 @@ def _parse_movement(movement: str) -> np.ndarray:
         phase = np.radians(phase)
         return np.array([np.cos(phase), -np.sin(phase), 0.0, 0.0])
     vec = np.zeros(4)
-    for part in name.split("+"):
+    parts = [part.strip("_") for part in name.split("+")]  # "flexion + abduction" as "flexion+abduction"
+    for part in parts:
         if part not in MOVEMENTS:
             raise ValueError(f"unknown movement {part!r}; expected one of: {', '.join(MOVEMENTS)}, "
                              "combinations with '+', or circumduction:DEGREES")
         vec += MOVEMENTS[part]
     norm = np.linalg.norm(vec)
+    if norm == 0 and len(parts) > 1 and any(np.any(MOVEMENTS[part]) for part in parts):
+        raise ValueError(f"{movement!r}: these movements cancel out (opposite directions); "
+                         "give one of them, or 'hold' for no movement")
     return vec / norm if norm > 0 else vec
 
 

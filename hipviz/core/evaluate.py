@@ -12,10 +12,10 @@ from .contacts import PLACEMENT_TOLERANCE_M, resolve_contacts
 from .placement import place_on_floor
 from .force_length import force_length_factor
 from .kinematics import SEGMENTS, segment_transforms
-from .model import Model, attach_length_ranges
+from .model import Model, attach_length_ranges, check_model
 from .paths import BODY_INDEX, PathSet, path_kinematics
 from .pose import _INDEX, PoseBatch, clamp_poses, make_poses, resolve_name
-from .request import check_options
+from .request import RequestError, check_options
 from .rotations import LEFT_LUMBAR_SIGNS, MIRROR_POINT, MIRROR_Z, cardan_zxy_angles
 from .state import MuscleState, State
 from .work import apply_activation
@@ -312,6 +312,10 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
     >>> round(s.to_dict()["thigh"]["flexion"]), s.to_dict()["pelvis"]["tilt"] < 0
     (120, True)
     """
+    check_model(model)
+    for flag, value in (("with_paths", with_paths), ("place", place)):
+        if not (isinstance(value, (bool, np.bool_)) or (flag == "place" and value is None)):
+            raise RequestError(f"{flag}: expected true or false, found {value!r}", flag)
     opts = check_options({"side": side, "posture": posture, "movement": movement, "lock_pelvis": lock_pelvis,
                           "compensation": compensation, "load_n": load_n, "load_point": load_point,
                           "effort_nm": effort_nm, "body_mass_kg": body_mass_kg, "contacts": contacts,

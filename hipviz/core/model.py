@@ -245,3 +245,10 @@ def attach_length_ranges(model: Model, s: str) -> None:
            "knee": (0.0, 0.0)}
     tp.shortest, tp.longest = length_range(
         lambda q, k: path_kinematics(tp, np.zeros_like(q), k, q)["length"], lum, steps=(8, 6, 5, 1))
+
+
+def check_model(model) -> None:
+    """Raise TypeError unless ``model`` is a :class:`Model` (the first argument of
+    :func:`hipviz.evaluate` and :func:`hipviz.moment_arms`)."""
+    if not isinstance(model, Model):
+        raise TypeError(f"model: expected a hipviz.Model (from hipviz.load_model()), found {type(model).__name__}")

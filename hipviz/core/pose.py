@@ -26,6 +26,8 @@ name (the message suggests the closest valid ones).
 from __future__ import annotations
 
 import difflib
+import math
+import reprlib
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -199,16 +201,18 @@ def _expand(values: Mapping[str, object], side: str, where: str = "pose") -> dic
         if name in given:
             raise PoseError(f"{where}: {given[name]!r} and {key!r} both set {name}; give it once")
         given[name] = key
-        if isinstance(val, (bool, np.bool_)) or isinstance(val, (dict, str, bytes)):
-            raise PoseError(f"{where}: {key!r}: expected a number of degrees (or a list of them), found {val!r}")
+        if val is None or isinstance(val, (bool, np.bool_)) or isinstance(val, (dict, str, bytes)):
+            raise PoseError(f"{where}: {key!r}: expected a number of degrees (or a list of them), found {reprlib.repr(val)}")
         try:
             arr = np.asarray(val, dtype=float)
-        except (TypeError, ValueError):
-            raise PoseError(f"{where}: {key!r}: expected a number of degrees (or a list of them), found {val!r}") from None
+        except (TypeError, ValueError, OverflowError):
+            raise PoseError(f"{where}: {key!r}: expected a number of degrees (or a list of them), found {reprlib.repr(val)}") from None
         if arr.ndim > 1:
             raise PoseError(f"{where}: {key!r} must be a number or a 1-D sequence, got shape {arr.shape}")
+        if arr.size == 0:
+            raise PoseError(f"{where}: {key!r} is empty; expected at least one angle")
         if not np.all(np.isfinite(arr)):
-            raise PoseError(f"{where}: {key!r} contains NaN or infinity")
+            raise PoseError(f"{where}: {key!r} contains NaN, infinity or an empty value (None)")
         if np.any(np.abs(arr) > 1e4):
             raise PoseError(f"{where}: {key!r}: {float(arr.flat[np.argmax(np.abs(arr))]):g} is not a plausible angle "
                             "(degrees) or position (metres)")
@@ -256,7 +260,8 @@ def make_poses(values: Mapping[str, object] | None = None, *, side: str = "right
     base = _expand(defaults or {}, "right")
     lengths = {v.size for v in vals.values() if v.ndim == 1}
     if len(lengths) > 1:
-        raise PoseError(f"pose arrays have different lengths: {sorted(lengths)}")
+        sizes = ", ".join(f"{k!r} {np.size(v)}" for k, v in values.items() if np.ndim(v) == 1)
+        raise PoseError(f"pose arrays have different lengths ({sizes}); give every array the same length")
     n = lengths.pop() if lengths else 1
     q = np.zeros((n, len(COORDINATES)))
     for name, arr in {**base, **vals}.items():
@@ -282,13 +287,15 @@ def clamp_poses(poses: PoseBatch, ranges: Mapping[str, tuple[float, float]] | No
         A copy within range; its warnings are the input's plus the new ones.
     """
     ranges = ranges or load_ranges()
+    if not callable(getattr(ranges, "items", None)):
+        raise PoseError(f"ranges: expected a mapping of coordinate names to (low, high), found {type(ranges).__name__}")
     q = poses.q.copy()
     n = q.shape[0]
     warnings = list(poses.warnings)
     try:
         cols, lo_all, hi_all = _limits(tuple(ranges.items()))
     except TypeError:  # limits given as lists
-        cols, lo_all, hi_all = _limits(tuple((k, tuple(v)) for k, v in ranges.items()))
+        cols, lo_all, hi_all = _limits(tuple((k, tuple(v) if hasattr(v, "__iter__") else v) for k, v in ranges.items()))
     # every column at once first: most poses need no clamping at all
     bad_all = (q[:, cols] < lo_all - 1e-12) | (q[:, cols] > hi_all + 1e-12)
     if not bad_all.any():
@@ -313,7 +320,16 @@ def clamp_poses(poses: PoseBatch, ranges: Mapping[str, tuple[float, float]] | No
 def _limits(items: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Columns, low and high limits (radians, metres) of ``ranges.items()``: built once per ranges."""
     cols, lo, hi = [], [], []
-    for name, (lo_u, hi_u) in items:
+    for name, limits in items:
+        if name not in _INDEX:
+            close = difflib.get_close_matches(str(name), COORDINATES, n=1)
+            raise PoseError(f"ranges: unknown coordinate {name!r}" + (f"; did you mean {close[0]!r}?" if close else ""))
+        try:
+            lo_u, hi_u = (float(v) for v in limits)
+        except (TypeError, ValueError):
+            raise PoseError(f"ranges: {name!r}: expected (low, high), found {limits!r}") from None
+        if not (math.isfinite(lo_u) and math.isfinite(hi_u) and lo_u <= hi_u):
+            raise PoseError(f"ranges: {name!r}: expected finite (low, high) with low <= high, found {limits!r}")
         cols.append(_INDEX[name])
         a, b = (lo_u, hi_u) if name in _LINEAR else (np.radians(lo_u), np.radians(hi_u))
         lo.append(a)

@@ -11,7 +11,8 @@ from typing import Mapping
 
 import numpy as np
 
-from .pose import PoseBatch, make_poses
+from .model import check_model
+from .pose import PoseBatch, make_poses, resolve_name
 
 __all__ = ["MomentArms", "moment_arms"]
 
@@ -78,6 +79,7 @@ def moment_arms(model, pose: Mapping[str, object] | PoseBatch | None = None, *, 
     """
     from .paths import path_kinematics
 
+    check_model(model)
     if side not in ("right", "left"):
         raise ValueError(f"side must be 'right' or 'left', not {side!r}")
     c = side[0]
@@ -87,5 +89,12 @@ def moment_arms(model, pose: Mapping[str, object] | PoseBatch | None = None, *, 
     q_hip = np.stack([poses[f"hip_flexion_{c}"], poses[f"hip_adduction_{c}"], poses[f"hip_rotation_{c}"]], axis=-1)
     out = path_kinematics(model.paths[c], q_hip, poses[f"knee_flexion_{c}"])
     ps = model.paths[c]
+    warnings = list(poses.warnings)
+    if not isinstance(pose, PoseBatch) and pose:
+        matter = {f"hip_flexion_{c}", f"hip_adduction_{c}", f"hip_rotation_{c}", f"knee_flexion_{c}"}
+        unused = [key for key in pose if resolve_name(key, side)[0] not in matter]
+        if unused:
+            warnings.append(f"not used: {', '.join(unused)} (the {side} side's moment arms depend only on its "
+                            "hip and knee)")
     return MomentArms(side, tuple(ps.muscle_ids), tuple(ps.bundle_names), out["length"], out["moment_arm"],
-                      tuple(poses.warnings))
+                      tuple(warnings))
