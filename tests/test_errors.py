@@ -418,3 +418,20 @@ def test_api_inputs_a_user_may_give_work(model):
     np.testing.assert_array_equal(spaced.muscles["r"].activation, joined.muscles["r"].activation)
     ma = hipviz.moment_arms(model, {"hip_flexion_l": 90, "flexion": 10})
     assert any("not used: hip_flexion_l" in w for w in ma.warnings)
+
+
+def test_numpy_scalars_are_numbers_for_the_options(model):
+    for kw in ({"strength": {"gluteus_medius": np.float32(0.5)}}, {"strength": {"gluteus_medius": np.array(0.5)}},
+               {"compensation": np.array(0.5)}, {"load_n": np.array(50.0)}, {"effort_nm": np.float32(10)}):
+        state = hipviz.evaluate(model, {"flexion": 10}, with_paths=False, movement="flexion", **kw)
+        assert np.isfinite(state.muscles["r"].activation).all(), kw
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["pose", "--strength", "gluteus_medius_l=500"], ["gluteus_medius_l", "0 to 200 %", "found 500"]),
+    (["pose", "--strength", "gluteus_medius_l=nan"], ["0 to 200 %"]),
+    (["pose", "--strength", "gluteus_medius_l=20", "--strength", "gluteus_medius_l=30"],
+     ["gluteus_medius_l given more than once"]),
+])
+def test_strength_flag_mistakes(capsys, argv, words):
+    refused(capsys, *argv, words=words)

@@ -54,10 +54,21 @@ def add_activation_flags(parser: argparse.ArgumentParser) -> None:
                    help="how stiff the hip is when the pelvis is free: 0 (supple) to 1 (very stiff); default 0.5")
     g.add_argument("--load", type=float, default=0.0, metavar="N", help="extra weight at the ankle in newtons (default 0)")
     g.add_argument("--body-mass", type=float, default=None, metavar="KG", help="body mass for gravity (default 75 kg)")
-    g.add_argument("--strength", dest="strength", action="append", type=_strength_item, default=[], metavar="MUSCLE=PCT",
+    g.add_argument("--strength", dest="strength", action=_AppendOnce, type=_strength_item, default=[], metavar="MUSCLE=PCT",
                    help="a muscle's strength in %% of normal, repeatable (gluteus_medius_l=20: a weak left gluteus "
                         "medius; without _r/_l both sides); standing on one leg with the pelvis free, weak abductors "
                         "let it drop (the Trendelenburg sign)")
+
+
+class _AppendOnce(argparse.Action):
+    """``--strength`` repeated for other muscles; the same muscle twice is a mistake (which one?)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        items = list(getattr(namespace, self.dest, None) or [])
+        if any(name == values[0] for name, _ in items):
+            parser.error(f"argument {option_string}: {values[0]} given more than once; give each muscle once")
+        items.append(values)
+        setattr(namespace, self.dest, items)
 
 
 def _strength_item(text: str) -> tuple[str, float]:
@@ -68,6 +79,8 @@ def _strength_item(text: str) -> tuple[str, float]:
         value = None
     if not eq or not name.strip() or value is None:
         raise argparse.ArgumentTypeError(f"expected MUSCLE=PERCENT such as gluteus_medius_l=20, found {text!r}")
+    if not 0.0 <= value <= 200.0:  # NaN fails too
+        raise argparse.ArgumentTypeError(f"{name.strip()}: expected 0 to 200 % of normal strength, found {pct.strip()}")
     return name.strip(), value / 100.0
 
 

@@ -1,6 +1,7 @@
 """``evaluate(model, pose) -> State``: everything pose-dependent, for one or many poses."""
 from __future__ import annotations
 
+import numbers
 from dataclasses import fields
 from typing import Mapping
 
@@ -59,7 +60,10 @@ def _check_strength(model: Model, strength) -> dict:
             close = difflib.get_close_matches(str(name), sorted(known), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ValueError(f"strength: unknown muscle {key!r}{hint}")
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value) or not 0 <= value <= 2:
+        if isinstance(value, np.ndarray) and value.ndim == 0:
+            value = value.item()
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not np.isfinite(value) \
+                or not 0 <= value <= 2:
             raise ValueError(f"strength {key}: expected a fraction of normal strength from 0 to 2, found {value!r}")
         out[key] = float(value)
     return out

@@ -76,11 +76,18 @@ def _short(value) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _scalar(value):
+    """A 0-d numpy array as its element (``np.array(0.5)`` is 0.5); anything else as it is."""
+    return value.item() if isinstance(value, np.ndarray) and value.ndim == 0 else value
+
+
 def check_number(value, label: str, lo: float, hi: float, expected: str) -> float:
     """``value`` as a float, or :class:`RequestError` unless it is a finite real in ``[lo, hi]``.
 
-    Booleans and text are refused (``True`` is not a weight, ``"3"`` is not a number here).
+    Booleans and text are refused (``True`` is not a weight, ``"3"`` is not a number here); a
+    numpy scalar or 0-d array is a number.
     """
+    value = _scalar(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise RequestError(f"{label}: expected {expected}, found {_short(value)}", label)
     v = float(value)
