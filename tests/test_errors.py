@@ -435,3 +435,13 @@ def test_numpy_scalars_are_numbers_for_the_options(model):
 ])
 def test_strength_flag_mistakes(capsys, argv, words):
     refused(capsys, *argv, words=words)
+
+
+def test_flags_that_belong_to_another_flag_are_not_ignored_silently(tmp_path, capsys):
+    refused(capsys, "render", "--step", "2", "-o", tmp_path / "c.png", words=["--step is for --scene"])
+    assert not (tmp_path / "c.png").exists()
+    motion = tmp_path / "walk.csv"
+    motion.write_text("time,hip_flexion_r\n0,0\n0.1,10\n0.2,20\n")
+    refused(capsys, "export", motion, "--csv", tmp_path / "x.csv", "--frame", "2", words=["--frame is for --glb"])
+    refused(capsys, "export", motion, "--csv", tmp_path / "x.csv", "--muscles", "piriformis",
+            words=["--muscles is for --plot"])

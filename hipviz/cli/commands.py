@@ -266,7 +266,7 @@ def cmd_render(argv: list[str]) -> int:
     add_colour_flags(p)
     p.add_argument("--scene", metavar="FILE.toml",
                    help="draw a step of a lesson (its pose, movement, caption, colouring and the lesson's fixed scale)")
-    p.add_argument("--step", type=int, default=1, metavar="N", help="with --scene: the step to draw (default 1)")
+    p.add_argument("--step", type=int, default=None, metavar="N", help="with --scene: the step to draw (default 1)")
     p.add_argument("--anatomical-view", action="store_true",
                    help="turn the camera preset with the posture (front faces the body's front, so a lying body "
                         "is drawn upright); default: presets fixed in the room, a lying body is seen lying")
@@ -288,6 +288,9 @@ def cmd_render(argv: list[str]) -> int:
         out = check_png_output(args.output, overwrite=args.overwrite, flag="-o/--output")
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    if args.step is not None and not args.scene:
+        raise UserError("--step is for --scene (the step of a lesson to draw); add --scene LESSON.toml or leave it out")
+    args.step = 1 if args.step is None else args.step
     model = _model(args)
     from ..render import RenderStyle, render_png
     caption = None

@@ -152,7 +152,7 @@ def cmd_export(argv: list[str]) -> int:
     p.add_argument("--csv", metavar="OUT.csv", help="time, frame, every coordinate (OpenSim names, degrees, metres), "
                    "ASIS heights, and per bundle of both legs its length, moment arms, activation, share and role")
     p.add_argument("--glb", metavar="OUT.glb", help="the posed, coloured body of one frame (--frame) as glTF binary")
-    p.add_argument("--frame", type=int, default=0, metavar="N", help="with --glb: the frame (0-based, as in the CSV; "
+    p.add_argument("--frame", type=int, default=None, metavar="N", help="with --glb: the frame (0-based, as in the CSV; "
                    "default 0, the first)")
     p.add_argument("--plot", metavar="OUT.png", help="hip angles and the chosen muscles' effort over time")
     p.add_argument("--muscles", metavar="A,B", help="with --plot: muscle ids such as gluteus_medius,iliopsoas "
@@ -167,6 +167,11 @@ def cmd_export(argv: list[str]) -> int:
     args = p.parse_args(argv)
     if not (args.csv or args.glb or args.plot):
         raise UserError("nothing to export: give --csv OUT.csv, --glb OUT.glb and/or --plot OUT.png")
+    for flag, needs in (("frame", "glb"), ("muscles", "plot")):
+        if getattr(args, flag) is not None and not getattr(args, needs):
+            raise UserError(f"--{flag} is for --{needs} (it changes nothing without it); add --{needs} OUT or leave it out")
+    if args.frame is None:
+        args.frame = 0
     outs = {}
     for flag, suffix in (("csv", ".csv"), ("glb", ".glb"), ("plot", ".png")):
         if getattr(args, flag):
