@@ -405,6 +405,10 @@ def test_vtp_meshes_are_read_quietly_and_a_bad_one_is_one_line(tmp_path, capfd):
     (lambda m: hipviz.make_poses({}, ranges={"hip_flexion_r": (100, 0)}), hipviz.PoseError, "low <= high"),
     (lambda m: hipviz.make_poses({}, ranges={"hip_flexon_r": (0, 10)}), hipviz.PoseError, "did you mean 'hip_flexion_r'"),
     (lambda m: hipviz.make_poses({}, ranges=[1, 2]), hipviz.PoseError, "ranges: expected a mapping"),
+    (lambda m: hipviz.make_poses({"flexion": ["10", 20]}), hipviz.PoseError, "expected numbers of degrees"),
+    (lambda m: hipviz.make_poses({"flexion": np.array([True, False])}), hipviz.PoseError, "expected numbers of degrees"),
+    (lambda m: hipviz.make_poses({"flexion": np.ma.masked_array([1.0, 2.0], [0, 1])}), hipviz.PoseError,
+     "expected numbers of degrees"),
 ])
 def test_api_mistakes_say_what_was_expected(model, call, error, words):
     with pytest.raises(error) as info:

@@ -203,6 +203,11 @@ def _expand(values: Mapping[str, object], side: str, where: str = "pose") -> dic
         given[name] = key
         if val is None or isinstance(val, (bool, np.bool_)) or isinstance(val, (dict, str, bytes)):
             raise PoseError(f"{where}: {key!r}: expected a number of degrees (or a list of them), found {reprlib.repr(val)}")
+        kind = getattr(getattr(val, "dtype", None), "kind", "")
+        listed = isinstance(val, (list, tuple)) and any(isinstance(v, (str, bytes, bool, np.bool_)) for v in val)
+        if listed or kind in tuple("USbmM") or (np.ma.isMaskedArray(val) and np.ma.getmaskarray(val).any()):
+            # text, true/false, times or masked values are not angles, even in an array
+            raise PoseError(f"{where}: {key!r}: expected numbers of degrees, found {reprlib.repr(val)}")
         try:
             arr = np.asarray(val, dtype=float)
         except (TypeError, ValueError, OverflowError):
