@@ -1,7 +1,6 @@
 """``evaluate(model, pose) -> State``: everything pose-dependent, for one or many poses."""
 from __future__ import annotations
 
-import numbers
 from dataclasses import fields
 from typing import Mapping
 
@@ -16,7 +15,7 @@ from .kinematics import SEGMENTS, segment_transforms
 from .model import Model, attach_length_ranges, check_model
 from .paths import BODY_INDEX, PathSet, path_kinematics
 from .pose import _INDEX, PoseBatch, clamp_poses, make_poses, resolve_name
-from .request import RequestError, check_options
+from .request import check_flag, check_number, check_options
 from .rotations import LEFT_LUMBAR_SIGNS, MIRROR_POINT, MIRROR_Z, cardan_zxy_angles
 from .state import MuscleState, State
 from .work import apply_activation
@@ -60,12 +59,7 @@ def _check_strength(model: Model, strength) -> dict:
             close = difflib.get_close_matches(str(name), sorted(known), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ValueError(f"strength: unknown muscle {key!r}{hint}")
-        if isinstance(value, np.ndarray) and value.ndim == 0:
-            value = value.item()
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not np.isfinite(value) \
-                or not 0 <= value <= 2:
-            raise ValueError(f"strength {key}: expected a fraction of normal strength from 0 to 2, found {value!r}")
-        out[key] = float(value)
+        out[key] = check_number(value, f"strength {key}", 0.0, 2.0, "a fraction of normal strength from 0 to 2")
     return out
 
 
@@ -317,9 +311,8 @@ def evaluate(model: Model, pose: Mapping[str, object] | PoseBatch | None = None,
     (120, True)
     """
     check_model(model)
-    for flag, value in (("with_paths", with_paths), ("place", place)):
-        if not (isinstance(value, (bool, np.bool_)) or (flag == "place" and value is None)):
-            raise RequestError(f"{flag}: expected true or false, found {value!r}", flag)
+    with_paths = check_flag(with_paths, "with_paths")
+    place = check_flag(place, "place", allow_none=True)
     opts = check_options({"side": side, "posture": posture, "movement": movement, "lock_pelvis": lock_pelvis,
                           "compensation": compensation, "load_n": load_n, "load_point": load_point,
                           "effort_nm": effort_nm, "body_mass_kg": body_mass_kg, "contacts": contacts,

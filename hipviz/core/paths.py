@@ -20,8 +20,8 @@ import numpy as np
 
 from .path_set import ARC_SAMPLES, BODY_INDEX, PathSet, _points, _rotated, compile_paths
 from .rotations import cross
-from .wrapping import (ARC_SIZE, INSIDE_PIECE_M, INSIDE_STEP_M, _norm, arc_points, pack_arc, unpack_arc, wrap_cylinder, wrap_cylinder_sparse,
-                       wrap_sphere, wrap_sphere_sparse)
+from .wrapping import (ARC_SIZE, INSIDE_PIECE_M, INSIDE_STEP_M, _norm, arc_points, pack_arc, unpack_arc,
+                       wrap_cylinder, wrap_cylinder_sparse, wrap_sphere, wrap_sphere_sparse)
 
 __all__ = ["PathSet", "compile_paths", "path_kinematics", "BODY_INDEX", "ARC_SAMPLES"]
 
@@ -59,8 +59,11 @@ def _unit_pieces(ps: PathSet, key: str, allp: np.ndarray, prox: np.ndarray, xd: 
     length = np.sqrt(np.einsum("pci,pci->pc", u, u))[..., None]
     # a piece of a step's length comes from an end inside an obstacle: it is the length's
     # gradient times the step (wrapping.INSIDE_STEP_M), not a direction to normalise
+    scale = np.maximum(length, 1e-300)
     step = (length < INSIDE_PIECE_M) & (length > 0.0)
-    u /= np.where(step, INSIDE_STEP_M, np.maximum(length, 1e-300)) if step.any() else np.maximum(length, 1e-300)
+    if step.any():
+        scale = np.where(step, INSIDE_STEP_M, scale)
+    u /= scale
     line = ps._cache[key + "_line"]
     cand = ps._cache.get(key + "_cand")
     if cand is None:

@@ -81,6 +81,17 @@ def _scalar(value):
     return value.item() if isinstance(value, np.ndarray) and value.ndim == 0 else value
 
 
+def check_flag(value, label: str, *, allow_none: bool = False):
+    """``value`` as a bool (None kept when ``allow_none``), or :class:`RequestError`: ``"no"``
+    or 1 are not true or false here."""
+    value = _scalar(value)
+    if allow_none and value is None:
+        return None
+    if not isinstance(value, (bool, np.bool_)):
+        raise RequestError(f"{label}: expected true or false, found {_short(value)}", label)
+    return bool(value)
+
+
 def check_number(value, label: str, lo: float, hi: float, expected: str) -> float:
     """``value`` as a float, or :class:`RequestError` unless it is a finite real in ``[lo, hi]``.
 
@@ -233,10 +244,7 @@ def check_options(values: Mapping[str, object], *, postures=None,
                            f"{posture!r}{did_you_mean(posture, postures)}", label("posture"))
     out["posture"] = posture
     out["movement"] = _movement(values.get("movement"), label("movement"))
-    lock = values.get("lock_pelvis", True)
-    if not isinstance(lock, (bool, np.bool_)):
-        raise RequestError(f"{label('lock_pelvis')}: expected true or false, found {_short(lock)}", label("lock_pelvis"))
-    out["lock_pelvis"] = bool(lock)
+    out["lock_pelvis"] = check_flag(values.get("lock_pelvis", True), label("lock_pelvis"))
     for name, (lo, hi, expected) in LIMITS.items():
         if name in values and not (name == "body_mass_kg" and values[name] is None):
             out[name] = check_number(values[name], label(name), lo, hi, expected)

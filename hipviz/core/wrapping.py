@@ -136,11 +136,14 @@ def wrap_sphere(P, S, radius) -> WrapResult:
     t2 = rc2[..., None] * e1 + rs2[..., None] * e2
     inside_p, inside_s = active & (rp < r), active & (rs < r)
     if inside_p.any() or inside_s.any():
-        # an end inside: its tangent point sits a step along the length's gradient (INSIDE_STEP_M)
-        gp = np.minimum(r / np.maximum(rp, 1e-12), _INSIDE_GAIN_MAX)[..., None]
-        gs = np.minimum(r / np.maximum(rs, 1e-12), _INSIDE_GAIN_MAX)[..., None]
-        t1 = np.where(inside_p[..., None], P + INSIDE_STEP_M * gp * (-np.sin(th1)[..., None] * e1 + np.cos(th1)[..., None] * e2), t1)
-        t2 = np.where(inside_s[..., None], S - INSIDE_STEP_M * gs * (-np.sin(th2)[..., None] * e1 + np.cos(th2)[..., None] * e2), t2)
+        # an end inside: its tangent point sits a step along the length's gradient (INSIDE_STEP_M),
+        # which is along the arc, r / (the end's distance from the centre) long
+        def gradient(th, rho):
+            g = np.minimum(r / np.maximum(rho, 1e-12), _INSIDE_GAIN_MAX)[..., None]
+            return g * (-np.sin(th)[..., None] * e1 + np.cos(th)[..., None] * e2)
+
+        t1 = np.where(inside_p[..., None], P + INSIDE_STEP_M * gradient(th1, rp), t1)
+        t2 = np.where(inside_s[..., None], S - INSIDE_STEP_M * gradient(th2, rs), t2)
     straight = _norm(S - P)
     length = np.where(active, l_p + r * delta + l_s, straight)
     near = _nearest_on_segment(P, S)
